@@ -1,0 +1,25 @@
+import type { IntegrationSpec } from '../src/integrations/types';
+
+/**
+ * What the loader hooks intercept, derived from the integration registry: the
+ * package names (for the ESM include list, so nothing else pays the loader's
+ * cost) and, for a hooked module, which integration it belongs to.
+ */
+export interface HookTarget {
+  spec: IntegrationSpec;
+  /** The module name as the hook libraries report it: `pkg` or `pkg/path/file`. */
+  moduleName: string;
+}
+
+export function hookTargets(specs: readonly IntegrationSpec[]): HookTarget[] {
+  return specs.flatMap((spec) => spec.files.map((file) => ({ spec, moduleName: file ? `${spec.packageName}/${file}` : spec.packageName })));
+}
+
+/** Strip a file extension so `openai/resources/x.js` and `.mjs` both match `openai/resources/x`. */
+export function normaliseModuleName(name: string): string {
+  return name.replace(/\.(c|m)?js$/, '');
+}
+
+export function needsInternals(targets: readonly HookTarget[]): boolean {
+  return targets.some((t) => t.moduleName !== t.spec.packageName);
+}

@@ -1,0 +1,76 @@
+import { isMainThread } from 'node:worker_threads';
+import type { Tracer } from '@opentelemetry/api';
+import { getState, type AgentState } from './state';
+import { resolveConfig } from './config/config';
+import type { CatalystOptions, ResolvedConfig } from './config/types';
+import { setDebug, warnOnce, debug } from './diagnostics/report';
+import { INTEGRATIONS } from './integrations/registry';
+import { applyIntegration } from './integrations/install';
+import type { IntegrationSpec, PatchContext } from './integrations/types';
+import { installCjsHook } from '../hooks/cjs';
+import { installEsmHook } from '../hooks/esm';
+
+/**
+ * Starting the agent, shared by the preload and setup(): configuration, the
+ * export pipeline, the loader hooks. Runs once per process whatever calls it;
+ * later calls return the running state.
+ */
+export interface StartResult {
+  state: AgentState;
+  /** False when tracing is off (disabled, or a worker thread). */
+  active: boolean;
+  /** Configuration problems found by this call (empty when it found the agent already running). */
+  problems: string[];
+}
+
+export function startAgent(options: CatalystOptions = {}, source: 'preload' | 'setup'): StartResult {
+  const state = getState();
+  if (state.config) return { state, active: !!state.pipeline, problems: [] };
+
+  if (!isMainThread && process.env.CATALYST_TRACE_WORKERS?.trim().toLowerCase() !== 'true') {
+    // Workers re-run --import; tracing them is opt-in. Leave state.config unset so nothing else starts here.
+    return { state, active: false, problems: [] };
+  }
+
+  const { config, problems } = resolveConfig(options);
+  setDebug(config.debug);
+  for (const p of problems) warnOnce(`config:${p}`, p);
+  state.config = config;
+  if (config.disabled) {
+    debug('disabled by CATALYST_DISABLED / OTEL_SDK_DISABLED');
+    return { state, active: false, problems };
+  }
+
+  const { buildPipeline } = require('./export/pipeline') as typeof import('./export/pipeline');
+  const { installLifecycle } = require('./export/lifecycle') as typeof import('./export/lifecycle');
+  const pipeline = buildPipeline(config);
+  state.pipeline = pipeline;
+  installLifecycle(pipeline, config.flushTimeoutMs);
+  installHooks(state, config);
+  debug(`started from ${source}; service ${config.serviceName}`);
+  return { state, active: true, problems };
+}
+
+export function enabledSpecs(config: ResolvedConfig): IntegrationSpec[] {
+  return INTEGRATIONS.filter((s) => config.enabledIntegrations.has(s.name));
+}
+
+export function patchContext(state: AgentState): PatchContext {
+  return { getTracer: (): Tracer => state.pipeline!.tracer };
+}
+
+function installHooks(state: AgentState, config: ResolvedConfig): void {
+  const specs = enabledSpecs(config);
+  const ctx = patchContext(state);
+  const onLoad = (spec: IntegrationSpec, moduleExports: unknown, baseDir: string | undefined): void => {
+    applyIntegration(spec, moduleExports, ctx, baseDir);
+  };
+  if (!state.hooksInstalled.cjs) {
+    state.hooksInstalled.cjs = true;
+    installCjsHook(specs, onLoad);
+  }
+  if (!state.hooksInstalled.esm) {
+    state.hooksInstalled.esm = true;
+    installEsmHook(specs, onLoad);
+  }
+}

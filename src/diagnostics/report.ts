@@ -1,0 +1,48 @@
+/**
+ * The agent's only voice: every line it writes goes through here, to stderr,
+ * prefixed, and at most once per kind of event unless debug is on. Tracing must
+ * never flood an app's logs, and must never throw while reporting.
+ */
+const PREFIX = '[catalyst-tracing]';
+const said = new Set<string>();
+let debugOn = false;
+
+export function setDebug(on: boolean): void {
+  debugOn = on;
+}
+
+export function isDebug(): boolean {
+  return debugOn;
+}
+
+function write(line: string): void {
+  try {
+    process.stderr.write(`${PREFIX} ${line}\n`);
+  } catch {
+    // stderr closed: nothing sensible left to do.
+  }
+}
+
+/** One line per `key` for the life of the process. */
+export function warnOnce(key: string, message: string): void {
+  if (said.has(key)) return;
+  said.add(key);
+  write(message);
+}
+
+/** Only with CATALYST_DEBUG / setup({ debug: true }). */
+export function debug(message: string): void {
+  if (debugOn) write(`debug: ${message}`);
+}
+
+/** A failure inside tracing code: reported once per place, the detail only in debug. */
+export function reportInternalError(where: string, error: unknown): void {
+  const detail = error instanceof Error ? error.message : String(error);
+  warnOnce(`internal:${where}`, `tracing error in ${where} (the app is unaffected): ${detail}`);
+  if (debugOn && error instanceof Error && error.stack) write(`debug: ${error.stack}`);
+}
+
+/** Test seam: forget which warnings were given. */
+export function resetReported(): void {
+  said.clear();
+}

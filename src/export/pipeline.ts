@@ -1,0 +1,73 @@
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import type { ResolvedConfig } from '../config/types';
+import type { Pipeline } from '../state';
+import { IdentitySpanProcessor } from '../trace/identity';
+import { BoundedBatchProcessor } from './bounded-batch-processor';
+import { LocalStoreExporter } from './local-store-exporter';
+import { LazyOtlpExporter } from './otlp-exporter';
+import { debug, warnOnce } from '../diagnostics/report';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
+
+export interface BuiltPipeline extends Pipeline {
+  batch: BoundedBatchProcessor;
+  localStore?: LocalStoreExporter;
+}
+
+/**
+ * loader hook -> patch -> span -> processor -> exporter: this builds the last
+ * three. One provider of our own, not registered as the global one: an app that
+ * starts its own OTel SDK later must still own the global provider, or its
+ * exporters would silently receive nothing. Context is shared through the global
+ * context manager, so our spans and the app's nest in one trace.
+ */
+export function buildPipeline(config: ResolvedConfig): BuiltPipeline {
+  ensureContextManager();
+  if (hasForeignGlobalProvider()) {
+    warnOnce('foreign-provider', 'an OpenTelemetry tracer provider is already registered; it is left alone and Catalyst exports its spans through its own pipeline');
+  }
+
+  const localStore = config.endpoint ? undefined : new LocalStoreExporter(config.tracesDir, config.storeMaxBytes);
+  const exporter = localStore ?? new LazyOtlpExporter(config.endpoint!, config.headers, 10_000);
+  debug(config.endpoint ? `exporting to ${new URL(config.endpoint).origin}` : `no endpoint set: writing to the local store ${config.tracesDir}`);
+
+  const batch = new BoundedBatchProcessor(exporter, config.maxQueueSize);
+  const resource = defaultResource().merge(
+    resourceFromAttributes({
+      ...config.resourceAttributes,
+      'service.name': config.serviceName,
+      'telemetry.distro.name': PACKAGE_NAME,
+      'telemetry.distro.version': PACKAGE_VERSION,
+      ...(config.serviceVersion ? { 'service.version': config.serviceVersion } : {}),
+    }),
+  );
+  const provider = new BasicTracerProvider({
+    resource,
+    spanProcessors: [new IdentitySpanProcessor(), batch],
+    // Our own size cap applies to values; this keeps OTel from silently dropping keys of a long message list.
+    spanLimits: { attributeCountLimit: 100_000 },
+  });
+  const tracer = provider.getTracer(PACKAGE_NAME, PACKAGE_VERSION);
+  return {
+    tracer,
+    provider,
+    batch,
+    localStore,
+    forceFlush: () => provider.forceFlush(),
+    shutdown: () => provider.shutdown(),
+  };
+}
+
+function ensureContextManager(): void {
+  const manager = new AsyncLocalStorageContextManager();
+  // Fails (returns false) when the app or another agent registered one first; theirs serves us just as well.
+  if (context.setGlobalContextManager(manager.enable())) return;
+  manager.disable();
+}
+
+function hasForeignGlobalProvider(): boolean {
+  const delegate = (trace.getTracerProvider() as { getDelegate?: () => unknown }).getDelegate?.();
+  return delegate != null && (delegate as object).constructor?.name !== 'NoopTracerProvider';
+}

@@ -1,0 +1,25 @@
+import type { IntegrationSpec } from './types';
+
+/**
+ * The one registry of integrations. The loader's include list, setup()'s
+ * `modules`, auto-detection, installResults and the names accepted by
+ * CATALYST_INSTRUMENTATIONS all read this array; adding a surface means adding
+ * an entry here and a folder beside this file with the same inner shape.
+ */
+export const INTEGRATIONS: readonly IntegrationSpec[] = [
+  {
+    name: 'openai',
+    packageName: 'openai',
+    supportedMajors: [5, 6, 7],
+    files: [''],
+    load: () => require('./openai/patch').openaiPatcher,
+  },
+];
+
+export function integrationNames(): string[] {
+  return INTEGRATIONS.map((i) => i.name);
+}
+
+export function findIntegration(name: string): IntegrationSpec | undefined {
+  return INTEGRATIONS.find((i) => i.name === name);
+}

@@ -1,0 +1,51 @@
+import type { Tracer } from '@opentelemetry/api';
+
+/**
+ * One entry of the integration registry. It is deliberately tiny: the preload
+ * reads every entry at start-up to build the loader's include list, so the code
+ * that patches lives behind `load()` and is required only when the package
+ * actually loads.
+ */
+export interface IntegrationSpec {
+  /** The name users write in CATALYST_INSTRUMENTATIONS and setup({ modules }). */
+  readonly name: string;
+  /** The npm package whose loading triggers the patch. */
+  readonly packageName: string;
+  /** Majors the patcher is tested against; others are skipped with a reason. */
+  readonly supportedMajors: readonly number[];
+  /**
+   * Module paths to hook, relative to the package root and without extension
+   * (`''` is the package's main entry). Both the CJS and the ESM build of each
+   * are hooked, because they hold different class objects.
+   */
+  readonly files: readonly string[];
+  load(): IntegrationPatcher;
+}
+
+export interface PatchContext {
+  /** Resolved lazily on every call so a span always goes to the live provider. */
+  getTracer(): Tracer;
+}
+
+export interface IntegrationPatcher {
+  /**
+   * Patch what `moduleExports` holds (a module namespace, the CJS exports, or a
+   * class a user handed to setup({ modules })). Returns the number of methods
+   * newly wrapped; 0 when everything was already patched. Throws only when the
+   * shape is unrecognisable, which the caller reports as "skipped".
+   */
+  patch(moduleExports: unknown, ctx: PatchContext): number;
+  /** Restore every method this patcher wrapped on `moduleExports`. */
+  unpatch(moduleExports: unknown): void;
+}
+
+export type InstallStatus = 'patched' | 'detected' | 'not-installed' | 'skipped' | 'disabled' | 'error';
+
+/** One line of setup()'s `installResults`: what happened to an integration. */
+export interface InstallResult {
+  name: string;
+  packageName: string;
+  status: InstallStatus;
+  version?: string;
+  reason?: string;
+}

@@ -1,0 +1,51 @@
+import type { Tracer } from '@opentelemetry/api';
+import type { ResolvedConfig } from './config/types';
+import type { InstallResult } from './integrations/types';
+
+/**
+ * The one state object of the agent in this process. It lives on globalThis
+ * under a Symbol.for key so that the preload twice (flag plus NODE_OPTIONS),
+ * preload plus setup(), or two installed copies of the package all share it
+ * and never double-patch or start a second provider.
+ */
+const STATE_KEY = Symbol.for('@catalyst/tracing.state');
+
+export interface Pipeline {
+  tracer: Tracer;
+  /** The tracer provider (an OTel BasicTracerProvider). */
+  provider: import('@opentelemetry/sdk-trace-base').BasicTracerProvider;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export interface AgentState {
+  /** The copy of the package that started first; later copies defer to it. */
+  readonly owner: string;
+  config?: ResolvedConfig;
+  pipeline?: Pipeline;
+  /** Hook installation happens once per process, whichever entry comes first. */
+  hooksInstalled: { cjs: boolean; esm: boolean };
+  /** Prototypes or objects already patched, across copies and module builds. */
+  readonly patched: WeakSet<object>;
+  readonly installResults: Map<string, InstallResult>;
+  /** Streams whose spans are still open; ended at shutdown so none is lost. */
+  readonly openSpans: Set<{ end(reason: string): void }>;
+}
+
+type GlobalWithState = typeof globalThis & { [STATE_KEY]?: AgentState };
+
+export function getState(): AgentState {
+  const g = globalThis as GlobalWithState;
+  let state = g[STATE_KEY];
+  if (!state) {
+    state = {
+      owner: __dirname,
+      hooksInstalled: { cjs: false, esm: false },
+      patched: new WeakSet(),
+      installResults: new Map(),
+      openSpans: new Set(),
+    };
+    g[STATE_KEY] = state;
+  }
+  return state;
+}

@@ -1,0 +1,46 @@
+import { createContextKey, type Attributes, type Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+
+/**
+ * Identity (agent, session, user, metadata, tags) set once on an agent span or
+ * by withSession()/withUser()/withMetadata() is carried in the OTel context and
+ * copied onto every span started inside it, automatic SDK spans included. This
+ * processor is the one place that copies it.
+ */
+const IDENTITY_KEY = createContextKey('@catalyst/tracing.identity');
+
+export function getIdentity(ctx: Context): Attributes | undefined {
+  return ctx.getValue(IDENTITY_KEY) as Attributes | undefined;
+}
+
+/** A context whose identity is the parent's, with `attributes` layered on top. */
+export function withIdentity(ctx: Context, attributes: Attributes): Context {
+  const current = getIdentity(ctx);
+  return ctx.setValue(IDENTITY_KEY, current ? { ...current, ...attributes } : attributes);
+}
+
+/** Replaces the identity instead of layering: a nested agent starts a scope of its own. */
+export function withFreshIdentity(ctx: Context, attributes: Attributes, keep: readonly string[]): Context {
+  const current = getIdentity(ctx);
+  const kept: Attributes = {};
+  if (current) for (const k of keep) if (current[k] !== undefined) kept[k] = current[k];
+  return ctx.setValue(IDENTITY_KEY, { ...kept, ...attributes });
+}
+
+export class IdentitySpanProcessor implements SpanProcessor {
+  onStart(span: Span, parentContext: Context): void {
+    const identity = getIdentity(parentContext);
+    if (!identity) return;
+    for (const key in identity) {
+      // A span's own value wins: the agent span itself, or an SDK span that set a key on purpose.
+      if (span.attributes[key] === undefined) span.setAttribute(key, identity[key]!);
+    }
+  }
+  onEnd(_span: ReadableSpan): void {}
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}

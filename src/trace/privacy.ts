@@ -1,0 +1,76 @@
+import { SemanticConventions as SC } from '@arizeai/openinference-semantic-conventions';
+import type { AttributeValue } from '@opentelemetry/api';
+import type { PrivacyConfig } from '../config/types';
+import { REDACTED, truncatedSuffix } from './markers';
+
+/**
+ * The privacy and size rules, applied to every attribute our code writes,
+ * automatic and manual spans alike. A hidden value is replaced by a marker, never
+ * dropped, so a viewer can tell "hidden" from "empty"; structure (roles, tool
+ * names, token counts) stays visible.
+ */
+type Rule = 'inputValue' | 'outputValue' | 'inputText' | 'outputText' | 'inputImage' | 'inputArgs' | 'outputArgs' | 'otherContent' | 'none';
+
+const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const IN_MSG = esc(SC.LLM_INPUT_MESSAGES);
+const OUT_MSG = esc(SC.LLM_OUTPUT_MESSAGES);
+const TEXT_LEAF = `(?:${esc(SC.MESSAGE_CONTENT)}|${esc(SC.MESSAGE_CONTENTS)}\\.\\d+\\.${esc(SC.MESSAGE_CONTENT_TEXT)})$`;
+const IMAGE_LEAF = `${esc(SC.MESSAGE_CONTENTS)}\\.\\d+\\.${esc(SC.MESSAGE_CONTENT_IMAGE)}\\.${esc(SC.IMAGE_URL)}$`;
+const ARGS_LEAF = `(?:${esc(SC.TOOL_CALL_FUNCTION_ARGUMENTS_JSON)}|${esc(SC.MESSAGE_FUNCTION_CALL_ARGUMENTS_JSON)})$`;
+
+const patterns: Array<[RegExp, Rule]> = [
+  [new RegExp(`^${IN_MSG}\\.\\d+\\..*${TEXT_LEAF}`), 'inputText'],
+  [new RegExp(`^${IN_MSG}\\.\\d+\\..*${IMAGE_LEAF}`), 'inputImage'],
+  [new RegExp(`^${IN_MSG}\\.\\d+\\..*${ARGS_LEAF}`), 'inputArgs'],
+  [new RegExp(`^${OUT_MSG}\\.\\d+\\..*${TEXT_LEAF}`), 'outputText'],
+  [new RegExp(`^${OUT_MSG}\\.\\d+\\..*${ARGS_LEAF}`), 'outputArgs'],
+  [new RegExp(`^(?:${esc(SC.EMBEDDING_EMBEDDINGS)}\\.\\d+\\.${esc(SC.EMBEDDING_TEXT)}|${esc(SC.LLM_PROMPTS)}.*|${esc(SC.RETRIEVAL_DOCUMENTS)}\\.\\d+\\.${esc(SC.DOCUMENT_CONTENT)}|${esc(SC.TOOL_PARAMETERS)})$`), 'otherContent'],
+];
+
+const cache = new Map<string, Rule>();
+
+function ruleFor(key: string): Rule {
+  if (key === SC.INPUT_VALUE) return 'inputValue';
+  if (key === SC.OUTPUT_VALUE) return 'outputValue';
+  let rule = cache.get(key);
+  if (rule === undefined) {
+    rule = patterns.find(([re]) => re.test(key))?.[1] ?? 'none';
+    if (cache.size < 10_000) cache.set(key, rule);
+  }
+  return rule;
+}
+
+function hidden(rule: Rule, p: PrivacyConfig): boolean {
+  if (rule === 'none') return false;
+  if (p.redactContent) return true;
+  switch (rule) {
+    case 'inputValue':
+      return p.hideInputs;
+    case 'outputValue':
+      return p.hideOutputs;
+    case 'inputText':
+      return p.hideInputs || p.hideInputMessages || p.hideInputText;
+    case 'inputArgs':
+      return p.hideInputs || p.hideInputMessages;
+    case 'inputImage':
+      return p.hideInputs || p.hideInputMessages || p.hideInputImages;
+    case 'outputText':
+      return p.hideOutputs || p.hideOutputMessages || p.hideOutputText;
+    case 'outputArgs':
+      return p.hideOutputs || p.hideOutputMessages;
+    case 'otherContent':
+      return false;
+  }
+}
+
+/** The value to write for `key`, after hiding and size capping. */
+export function applyPrivacy(key: string, value: AttributeValue, p: PrivacyConfig): AttributeValue {
+  const rule = ruleFor(key);
+  if (hidden(rule, p)) return REDACTED;
+  if (typeof value !== 'string') return value;
+  if (rule === 'inputImage' && value.startsWith('data:') && value.length > p.base64ImageMaxLength) return REDACTED;
+  if (value.length > p.maxAttributeLength) {
+    return value.slice(0, p.maxAttributeLength) + truncatedSuffix(value.length - p.maxAttributeLength);
+  }
+  return value;
+}
