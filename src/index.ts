@@ -8,3 +8,7 @@ export type { InstallResult, InstallStatus } from './integrations/types';
 export { CatalystError, CatalystConfigError, CatalystInstrumentationError } from './errors';
 export { Attr, SpanKindValues, MimeTypes, type SpanKindValue } from './semconv/attr';
 export { normalizeUsage, type TokenUsage } from './semconv/usage';
+export { agentSpan, type AgentSpanOptions } from './api/agent-span';
+export { manualSpan, type ManualSpanOptions } from './api/manual-span';
+export { SpanHandle, type ToolInfo } from './api/span-handle';
+export { withSession, withUser, withMetadata } from './api/context-helpers';

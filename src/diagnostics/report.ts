@@ -4,15 +4,19 @@
  * never flood an app's logs, and must never throw while reporting.
  */
 const PREFIX = '[catalyst-tracing]';
-const said = new Set<string>();
-let debugOn = false;
+
+// Kept on globalThis: every bundle of the package (preload, API, subpaths) must share one "already said" set.
+const KEY = Symbol.for('@catalyst/tracing.report');
+type ReportState = { said: Set<string>; debug: boolean };
+const shared = ((globalThis as Record<symbol, unknown>)[KEY] ??= { said: new Set<string>(), debug: false }) as ReportState;
+const said = shared.said;
 
 export function setDebug(on: boolean): void {
-  debugOn = on;
+  shared.debug = on;
 }
 
 export function isDebug(): boolean {
-  return debugOn;
+  return shared.debug;
 }
 
 function write(line: string): void {
@@ -32,14 +36,14 @@ export function warnOnce(key: string, message: string): void {
 
 /** Only with CATALYST_DEBUG / setup({ debug: true }). */
 export function debug(message: string): void {
-  if (debugOn) write(`debug: ${message}`);
+  if (shared.debug) write(`debug: ${message}`);
 }
 
 /** A failure inside tracing code: reported once per place, the detail only in debug. */
 export function reportInternalError(where: string, error: unknown): void {
   const detail = error instanceof Error ? error.message : String(error);
   warnOnce(`internal:${where}`, `tracing error in ${where} (the app is unaffected): ${detail}`);
-  if (debugOn && error instanceof Error && error.stack) write(`debug: ${error.stack}`);
+  if (shared.debug && error instanceof Error && error.stack) write(`debug: ${error.stack}`);
 }
 
 /** Test seam: forget which warnings were given. */

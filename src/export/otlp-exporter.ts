@@ -20,7 +20,7 @@ export class LazyOtlpExporter implements SpanExporter {
 
   private exporter(): SpanExporter {
     if (!this.inner) {
-      const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+      const { OTLPTraceExporter } = require('./otlp-vendor') as typeof import('./otlp-vendor');
       this.inner = new OTLPTraceExporter({ url: this.url, headers: this.headers, timeoutMillis: this.timeoutMillis });
     }
     return this.inner;

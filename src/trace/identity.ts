@@ -1,5 +1,8 @@
 import { createContextKey, type Attributes, type Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { Attr, SpanKindValues } from '../semconv/attr';
+
+const AGENT_KEYS = new Set<string>([Attr.AGENT_ID, Attr.AGENT_NAME, Attr.AGENT_ROLE]);
 
 /**
  * Identity (agent, session, user, metadata, tags) set once on an agent span or
@@ -31,7 +34,10 @@ export class IdentitySpanProcessor implements SpanProcessor {
   onStart(span: Span, parentContext: Context): void {
     const identity = getIdentity(parentContext);
     if (!identity) return;
+    // A nested agent span is a new agent: it must not inherit the outer agent's id, name or role.
+    const isAgent = span.attributes[Attr.SPAN_KIND] === SpanKindValues.AGENT;
     for (const key in identity) {
+      if (isAgent && AGENT_KEYS.has(key)) continue;
       // A span's own value wins: the agent span itself, or an SDK span that set a key on purpose.
       if (span.attributes[key] === undefined) span.setAttribute(key, identity[key]!);
     }

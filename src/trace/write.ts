@@ -1,6 +1,7 @@
 import type { Attributes, AttributeValue, Span } from '@opentelemetry/api';
 import { getState } from '../state';
-import { DEFAULT_PRIVACY } from '../config/config';
+import { resolveConfig } from '../config/config';
+import type { PrivacyConfig } from '../config/types';
 import { applyPrivacy } from './privacy';
 import { safeJson } from './encode';
 
@@ -11,7 +12,7 @@ import { safeJson } from './encode';
  */
 export function writeAttributes(span: Span, attributes: Record<string, unknown>): void {
   if (!span.isRecording()) return;
-  const privacy = getState().config?.privacy ?? DEFAULT_PRIVACY;
+  const privacy = getState().config?.privacy ?? envPrivacy();
   const out: Attributes = {};
   for (const key in attributes) {
     const value = toAttributeValue(attributes[key]);
@@ -29,10 +30,19 @@ export function toAttributeValue(value: unknown): AttributeValue | undefined {
     case 'number':
       return Number.isFinite(value) ? value : String(value);
     case 'bigint':
+    case 'symbol':
       return value.toString();
+    case 'function':
+      return `[Function ${value.name || 'anonymous'}]`;
     default:
       if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
       if (Array.isArray(value) && value.every((v) => typeof v === 'number' && Number.isFinite(v))) return value as number[];
       return safeJson(value);
   }
+}
+
+let fromEnv: PrivacyConfig | undefined;
+/** Without a running agent (spans on a user's own tracer) the OPENINFERENCE_HIDE_* variables still apply. */
+function envPrivacy(): PrivacyConfig {
+  return (fromEnv ??= resolveConfig({}).config.privacy);
 }

@@ -1,0 +1,73 @@
+import { context, type Tracer } from '@opentelemetry/api';
+import { Attr, SpanKindValues } from '../semconv/attr';
+import { withFreshIdentity } from '../trace/identity';
+import { writeAttributes, toAttributeValue } from '../trace/write';
+import { safely } from '../instrumentation/safe';
+import { isTracer, resolveTracer } from './resolve-tracer';
+import { runInSpan } from './run-in-span';
+import type { SpanHandle } from './span-handle';
+
+export interface AgentSpanOptions {
+  agentId?: string;
+  agentName?: string;
+  /** Alias of agentName. */
+  name?: string;
+  role?: string;
+  sessionId?: string;
+  userId?: string;
+  /** The model vendor or framework the agent runs on, written as `llm.system`. */
+  system?: string;
+  /** The span's name; default: the agent name, else "agent". */
+  spanName?: string;
+  metadata?: Record<string, unknown>;
+  tags?: string[];
+  input?: unknown;
+}
+
+/** Identity keys a nested agent keeps from its parent unless it sets its own. */
+const INHERITED_ACROSS_AGENTS = [Attr.SESSION_ID, Attr.USER_ID, Attr.METADATA, Attr.TAGS];
+
+/**
+ * Groups a run under an AGENT span. Its identity (agent id, name, role, session,
+ * user, metadata, tags) is copied onto every span started inside `fn`, automatic
+ * SDK spans included, across awaits, timers and fan-out. A nested agentSpan starts
+ * a new agent scope for its subtree. The span ends when `fn` settles.
+ */
+export function agentSpan<T>(options: AgentSpanOptions, fn: (span: SpanHandle) => T): T;
+export function agentSpan<T>(tracer: Tracer, options: AgentSpanOptions, fn: (span: SpanHandle) => T): T;
+export function agentSpan<T>(...args: [AgentSpanOptions, (span: SpanHandle) => T] | [Tracer, AgentSpanOptions, (span: SpanHandle) => T]): T {
+  const [tracer, options, fn] = isTracer(args[0])
+    ? (args as [Tracer, AgentSpanOptions, (span: SpanHandle) => T])
+    : ([resolveTracer(), ...(args as [AgentSpanOptions, (span: SpanHandle) => T])] as const);
+  const opts = options ?? {};
+  const agentName = opts.agentName ?? opts.name;
+  const identity: Record<string, unknown> = {
+    [Attr.AGENT_ID]: opts.agentId,
+    [Attr.AGENT_NAME]: agentName,
+    [Attr.AGENT_ROLE]: opts.role,
+    [Attr.SESSION_ID]: opts.sessionId,
+    [Attr.USER_ID]: opts.userId,
+    [Attr.METADATA]: opts.metadata,
+    [Attr.TAGS]: opts.tags,
+  };
+  const parent = context.active();
+  // The kind is set at start so the identity processor knows not to hand the outer agent's id and name to this one.
+  const span = tracer.startSpan(opts.spanName ?? agentName ?? 'agent', { attributes: { [Attr.SPAN_KIND]: SpanKindValues.AGENT } }, parent);
+  const ctx =
+    safely('agentSpan', () => {
+      writeAttributes(span, { [Attr.SPAN_KIND]: SpanKindValues.AGENT, ...identity, [Attr.LLM_SYSTEM]: opts.system });
+      if (opts.input !== undefined) writeAttributes(span, inputAttributes(opts.input));
+      const attrs: Record<string, string | number | boolean | string[] | number[]> = {};
+      for (const [k, v] of Object.entries(identity)) {
+        const value = toAttributeValue(v);
+        if (value !== undefined) attrs[k] = value as string;
+      }
+      return withFreshIdentity(parent, attrs, INHERITED_ACROSS_AGENTS);
+    }) ?? parent;
+  return runInSpan(span, ctx, fn);
+}
+
+export function inputAttributes(input: unknown): Record<string, unknown> {
+  const text = typeof input === 'string';
+  return { [Attr.INPUT_VALUE]: input, [Attr.INPUT_MIME_TYPE]: text ? 'text/plain' : 'application/json' };
+}
