@@ -11,19 +11,22 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'dist');
+// `--out DIR` builds elsewhere (inside the repo, so node_modules still resolves), for parallel work.
+const outArg = process.argv.indexOf('--out');
+const dist = outArg > 0 ? join(root, process.argv[outArg + 1]) : join(root, 'dist');
 const require = createRequire(import.meta.url);
 
 rmSync(dist, { recursive: true, force: true });
 // `--no-types` skips tsc for quick rebuilds while iterating; CI and `npm run build` always check types.
 if (!process.argv.includes('--no-types')) {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json'), '--declarationDir', join(dist, 'types')], { stdio: 'inherit', cwd: root });
 }
 
 const entries = {
   register: 'register.ts',
   index: 'src/index.ts',
   openai: 'src/integrations/openai/index.ts',
+  anthropic: 'src/integrations/anthropic/index.ts',
   cli: 'src/cli/main.ts',
   'vendor/otlp-http': 'src/export/otlp-vendor.ts',
 };
@@ -54,7 +57,7 @@ await build({
   legalComments: 'none',
 });
 
-const wrappers = { 'index.mjs': 'index.js', 'openai.mjs': 'openai.js' };
+const wrappers = { 'index.mjs': 'index.js', 'openai.mjs': 'openai.js', 'anthropic.mjs': 'anthropic.js' };
 mkdirSync(join(dist, 'esm'), { recursive: true });
 for (const [wrapper, target] of Object.entries(wrappers)) {
   const names = Object.keys(require(join(dist, target))).filter((n) => n !== 'default' && n !== '__esModule');

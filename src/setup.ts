@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ProxyTracerProvider, type Tracer } from '@opentelemetry/api';
 import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { enabledSpecs, patchContext, startAgent } from './agent';
@@ -82,9 +83,26 @@ function installResults(state: AgentState): InstallResult[] {
 
 const appRequire = createRequire(join(process.cwd(), 'noop.js'));
 
+/** The installed package's folder: its main entry resolved, then up to the package.json naming it (few SDKs export ./package.json). */
 function packageDir(packageName: string): string | undefined {
+  let dir: string;
   try {
-    return appRequire.resolve(`${packageName}/package.json`).replace(/[\\/]package\.json$/, '');
+    dir = dirname(appRequire.resolve(packageName));
+  } catch {
+    return undefined;
+  }
+  for (;;) {
+    const version = readVersion(dir);
+    if (version !== undefined && readName(dir) === packageName) return dir;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+function readName(dir: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name;
   } catch {
     return undefined;
   }

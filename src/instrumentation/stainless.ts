@@ -29,10 +29,13 @@ export interface CallHandlers<Item> {
   isStream(result: unknown): boolean;
 }
 
+/** How the app's read of a stream ended. */
+export type StreamEnd = 'done' | 'error' | 'cancel';
+
 export interface StreamSink<Item> {
   onItem(item: Item): void;
-  /** Write what was assembled; called once at the end, however the stream ended. */
-  finish(): void;
+  /** Write what was assembled; called once at the end, however the stream ended (`end` says how). */
+  finish(end?: StreamEnd): void;
 }
 
 function isApiPromise(value: unknown): value is ApiPromiseLike {
@@ -117,17 +120,17 @@ interface StreamLike<Item> {
  */
 function wrapStream<Item>(span: Span, stream: StreamLike<Item>, sink: StreamSink<Item>): void {
   const release = trackOpenSpan(span);
-  const end = (fn: () => void): void => {
+  const end = (how: StreamEnd, fn: () => void): void => {
     release();
-    safely('stream.finish', () => sink.finish());
+    safely('stream.finish', () => sink.finish(how));
     fn();
   };
   const observer: IteratorObserver<Item> = {
     onItem: (item) => safely('stream.chunk', () => sink.onItem(item)),
-    onDone: () => end(() => endOk(span)),
-    onError: (error) => end(() => endWithError(span, error)),
+    onDone: () => end('done', () => endOk(span)),
+    onError: (error) => end('error', () => endWithError(span, error)),
     onCancel: () =>
-      end(() => {
+      end('cancel', () => {
         safely('stream.cancel', () => span.addEvent('cancelled'));
         endOk(span);
       }),
@@ -146,5 +149,5 @@ function wrapStream<Item>(span: Span, stream: StreamLike<Item>, sink: StreamSink
     };
     return;
   }
-  end(() => endOk(span));
+  end('done', () => endOk(span));
 }

@@ -14,6 +14,14 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     files: [''],
     load: () => require('./openai/patch').openaiPatcher,
   },
+  {
+    name: 'anthropic',
+    packageName: '@anthropic-ai/sdk',
+    // 0.x (>= 0.40) has the same Messages resource and APIPromise; 1.x adds the SDK's own telemetry.
+    supportedMajors: [0, 1],
+    files: [''],
+    load: () => require('./anthropic/patch').anthropicPatcher,
+  },
 ];
 
 export function integrationNames(): string[] {

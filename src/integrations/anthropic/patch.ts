@@ -1,0 +1,282 @@
+import { context, trace, type Span, type Tracer } from '@opentelemetry/api';
+import type { IntegrationPatcher, PatchContext } from '../types';
+import { wrapMethod, unwrapMethod } from '../../instrumentation/wrap-method';
+import { traceApiPromise, type CallHandlers, type StreamSink } from '../../instrumentation/stainless';
+import { endOk, endWithError, trackOpenSpan } from '../../instrumentation/span-lifecycle';
+import { safely } from '../../instrumentation/safe';
+import { writeAttributes } from '../../trace/write';
+import * as map from './attributes';
+import { messageStreamAccumulator, sseDecoder } from './stream';
+import { optionsForCreate, optionsForStreamHelper } from './native-telemetry';
+
+/**
+ * Where and what to wrap in `@anthropic-ai/sdk`: `create` and `stream` of the
+ * Messages resource and of the beta Messages resource, reached from the client
+ * class both builds export (ESM index.mjs and CJS index.js hold different class
+ * objects; each is patched when it loads).
+ *
+ * `create` makes the span. Everything else reaches it: `parse()`, the
+ * `stream()` helpers (MessageStream / BetaMessageStream call `create`), the
+ * beta tool runner and message threads (they call `beta.messages.create`), so
+ * each model call gives exactly one span. `stream` is wrapped only to keep the
+ * SDK's native span off (native-telemetry.ts).
+ */
+interface Target {
+  /** Static path from the client class to the resource class. */
+  path: readonly string[];
+  spanName: string;
+}
+
+const TARGETS: readonly Target[] = [
+  { path: ['Messages'], spanName: 'Anthropic Messages' },
+  { path: ['Beta', 'Messages'], spanName: 'Anthropic Beta Messages' },
+];
+
+type Resource = { _client?: { baseURL?: string; _tracer?: unknown } };
+
+/** The client class from a module namespace, CJS exports, or the class itself. */
+export function findClientClass(moduleExports: unknown): Record<string, any> | undefined {
+  const m = moduleExports as any;
+  if (!m) return undefined;
+  const isClient = (c: any): boolean => typeof c === 'function' && typeof c.Messages === 'function' && typeof c.Messages.prototype?.create === 'function';
+  if (isClient(m)) return m;
+  for (const candidate of [m.Anthropic, m.default, m.default?.Anthropic, m.default?.default]) {
+    if (isClient(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function resolve(root: Record<string, any>, path: readonly string[]): { prototype?: object } | undefined {
+  let node: any = root;
+  for (const key of path) node = node?.[key];
+  return typeof node === 'function' ? node : undefined;
+}
+
+function withOptions(args: any[], options: Record<string, unknown> | undefined): any[] {
+  if (!options) return args;
+  const next = [...args];
+  next[1] = options;
+  return next;
+}
+
+function makeCreateWrapper(target: Target, ctx: PatchContext) {
+  return (original: (...args: any[]) => any) =>
+    function tracedCreate(this: Resource, ...args: any[]) {
+      const body = args[0];
+      const client = this?._client;
+      const span = safely('anthropic.start', () => startSpan(ctx.getTracer(), target, body, client?.baseURL));
+      if (!span) return original.apply(this, args);
+      const callArgs = withOptions(args, safely('anthropic.native', () => optionsForCreate(client, args[1], span)));
+      let returned: unknown;
+      try {
+        returned = context.with(trace.setSpan(context.active(), span), () => original.apply(this, callArgs));
+      } catch (error) {
+        endWithError(span, error);
+        throw error;
+      }
+      const streamed = !!body && typeof body === 'object' && (body as { stream?: unknown }).stream === true;
+      const call = new CallObserver(span);
+      const traced = safely('anthropic.wrap', () => traceApiPromise(span, returned, call.handlers()));
+      if (traced === undefined) return returned;
+      if (streamed) safely('anthropic.props', () => tapResponseProps(traced, call));
+      return traced;
+    };
+}
+
+/** `stream()` helpers start the native span before they call `create`; hand them the stand-in first. */
+function makeStreamHelperWrapper() {
+  return (original: (...args: any[]) => any) =>
+    function tracedStreamHelper(this: Resource, ...args: any[]) {
+      const options = safely('anthropic.native', () => optionsForStreamHelper(this?._client, args[1]));
+      return original.apply(this, withOptions(args, options));
+    };
+}
+
+function startSpan(tracer: Tracer, target: Target, body: unknown, baseURL: unknown): Span {
+  const span = tracer.startSpan(target.spanName, undefined, context.active());
+  writeAttributes(span, map.messagesRequestAttributes(body, map.providerFromBaseURL(baseURL)));
+  return span;
+}
+
+/** One call's observation of its result: a parsed Message, or a stream of raw events. */
+class CallObserver {
+  /** Set once a stream is being observed, so two readers of the same response never feed two accumulators. */
+  observing = false;
+  /** The SDK stream object, to tell an abort from a completed read. */
+  private stream: { controller?: { signal?: { aborted?: boolean } } } | undefined;
+
+  constructor(readonly span: Span) {}
+
+  handlers(): CallHandlers<Record<string, any>> {
+    return {
+      isStream: (result) => {
+        const r = result as any;
+        const is = !!r && typeof r === 'object' && typeof r.controller === 'object' && (typeof r.iterator === 'function' || typeof r[Symbol.asyncIterator] === 'function');
+        if (is) this.stream = r;
+        return is;
+      },
+      onResult: (span, result) => writeAttributes(span, map.messageResponseAttributes(result)),
+      streamObserver: () => this.sink(),
+    };
+  }
+
+  /**
+   * A sink for raw stream events. The span ends at `message_stop` (an app that
+   * stops reading there still gets its span), else when the read ends.
+   */
+  sink(): StreamSink<Record<string, any>> {
+    if (this.observing) return { onItem: () => undefined, finish: () => undefined };
+    this.observing = true;
+    const acc = messageStreamAccumulator();
+    const span = this.span;
+    let written = false;
+    const write = (): void => {
+      if (written) return;
+      written = true;
+      const message = acc.result();
+      if (message) writeAttributes(span, map.messageResponseAttributes(message));
+    };
+    return {
+      onItem: (event) => {
+        acc.add(event);
+        if (event?.type === 'message_stop') {
+          write();
+          endOk(span);
+        }
+      },
+      finish: (how) => {
+        write();
+        // The SDK ends an aborted stream quietly, as if it were whole: say it was cut short.
+        if (how === 'done' && !acc.complete() && this.stream?.controller?.signal?.aborted) safely('stream.cancel', () => span.addEvent('cancelled'));
+      },
+    };
+  }
+}
+
+/**
+ * Message threads (and so the streaming tool runner) take a streamed call's
+ * raw response with `_responseProps()` and parse its body themselves, never
+ * reading the parsed stream we observe. For them the response body is observed
+ * on its way to the SDK's parser instead: same bytes, same pace, same
+ * cancellation.
+ */
+function tapResponseProps(traced: unknown, call: CallObserver): void {
+  const promise = traced as { _responseProps?: () => Promise<unknown> };
+  const original = promise._responseProps;
+  if (typeof original !== 'function') return;
+  let tapped = false;
+  promise._responseProps = function tappedResponseProps(this: unknown) {
+    const props = original.call(this);
+    if (tapped) return props;
+    tapped = true;
+    return props.then((p) => {
+      safely('anthropic.body', () => observeResponseBody(call, p));
+      return p;
+    });
+  };
+}
+
+function observeResponseBody(call: CallObserver, props: unknown): void {
+  const p = props as { response?: Response; controller?: AbortController };
+  const response = p?.response;
+  const body = response?.body;
+  if (!response || !body || typeof body.getReader !== 'function' || call.observing || typeof ReadableStream !== 'function') return;
+  const span = call.span;
+  const sink = call.sink();
+  const decoder = new TextDecoder();
+  let streamError: Record<string, any> | undefined;
+  const sse = sseDecoder((event, data) => {
+    if (event === 'ping' || !data) return;
+    let parsed: Record<string, any>;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      return;
+    }
+    // An `error` event makes the SDK's parser throw; the span fails with what the server said.
+    if (event === 'error') streamError = parsed?.error ?? parsed;
+    else sink.onItem(parsed);
+  });
+  let release = (): void => undefined;
+  let ended = false;
+  const end = (how: 'done' | 'cancel' | 'error', error?: unknown): void => {
+    if (ended) return;
+    ended = true;
+    release();
+    safely('stream.finish', () => sink.finish(how));
+    if (streamError) {
+      endWithError(span, Object.assign(new Error(String(streamError.message ?? 'stream error')), { type: streamError.type }));
+    } else if (how === 'error' && !p.controller?.signal?.aborted) {
+      endWithError(span, error);
+    } else {
+      if (how !== 'done') safely('stream.cancel', () => span.addEvent('cancelled'));
+      endOk(span);
+    }
+  };
+  // The original body is locked only once the SDK reads: if the swap below fails, the SDK reads it untouched.
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  const observed = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        reader ??= body.getReader();
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch (error) {
+          end('error', error);
+          throw error;
+        }
+        if (chunk.done) {
+          safely('stream.decode', () => {
+            sse.push(decoder.decode());
+            sse.end();
+          });
+          end('done');
+          controller.close();
+          return;
+        }
+        safely('stream.decode', () => sse.push(decoder.decode(chunk.value, { stream: true })));
+        controller.enqueue(chunk.value);
+      },
+      cancel(reason) {
+        end('cancel');
+        return (reader ?? body).cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  try {
+    Object.defineProperty(response, 'body', { value: observed, configurable: true });
+  } catch {
+    // A response we cannot annotate: its events go unseen; end the span rather than leave it open.
+    ended = true;
+    endOk(span);
+    return;
+  }
+  release = trackOpenSpan(span);
+}
+
+export const anthropicPatcher: IntegrationPatcher = {
+  patch(moduleExports, ctx) {
+    const client = findClientClass(moduleExports);
+    if (!client) throw new Error('no Anthropic client class with a Messages resource in this module');
+    let wrapped = 0;
+    for (const target of TARGETS) {
+      const proto = resolve(client, target.path)?.prototype;
+      if (!proto) continue;
+      if (wrapMethod(proto, 'create', makeCreateWrapper(target, ctx))) wrapped++;
+      if (wrapMethod(proto, 'stream', makeStreamHelperWrapper())) wrapped++;
+    }
+    return wrapped;
+  },
+  unpatch(moduleExports) {
+    const client = findClientClass(moduleExports);
+    if (!client) return;
+    for (const target of TARGETS) {
+      const proto = resolve(client, target.path)?.prototype;
+      if (!proto) continue;
+      unwrapMethod(proto, 'create');
+      unwrapMethod(proto, 'stream');
+    }
+  },
+};
