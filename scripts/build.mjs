@@ -51,7 +51,7 @@ await build({
   format: 'cjs',
   mainFields: ['module', 'main'],
   // Loader hooks must stay real files (they register themselves by path); the rest is opt-in and lazy.
-  external: ['import-in-the-middle', 'import-in-the-middle/*', 'require-in-the-middle', '@opentelemetry/instrumentation', 'protobufjs', 'protobufjs/*'],
+  external: ['import-in-the-middle', 'import-in-the-middle/*', 'require-in-the-middle', '@opentelemetry/instrumentation'],
   plugins: [lazyExporter],
   logLevel: 'warning',
   legalComments: 'none',
