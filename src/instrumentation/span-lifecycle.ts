@@ -10,10 +10,26 @@ export function endWithError(span: Span, error: unknown): void {
   safely('span.end', () => {
     if (!span.isRecording()) return;
     const err = error instanceof Error ? error : new Error(String(error));
-    span.recordException(err);
+    // Given the error itself, OTel names the type after `error.code` when there is one, so an
+    // OpenAI BadRequestError became "empty_array". The class is what a reader looks for.
+    span.recordException({ name: exceptionType(err), message: err.message, stack: err.stack });
     span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
     span.end();
   });
+}
+
+/**
+ * `exception.type`: the error's own name when it has one (AbortError,
+ * BadRequestError on Anthropic's errors), else its class (OpenAI's errors keep
+ * `name` "Error"), else a string code (ECONNREFUSED), else "Error".
+ */
+export function exceptionType(err: Error): string {
+  if (err.name && err.name !== 'Error') return err.name;
+  const ctor = (err as { constructor?: { name?: unknown } }).constructor?.name;
+  if (typeof ctor === 'string' && ctor !== '' && ctor !== 'Error') return ctor;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && code !== '') return code;
+  return err.name || 'Error';
 }
 
 /** Success is stated (status OK), as OpenInference instrumentations do, so viewers can tell it from "unknown". */

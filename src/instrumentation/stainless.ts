@@ -29,8 +29,13 @@ export interface CallHandlers<Item> {
   isStream(result: unknown): boolean;
 }
 
-/** How the app's read of a stream ended. */
-export type StreamEnd = 'done' | 'error' | 'cancel';
+/**
+ * How the app's read of a stream ended: read to its end, failed, stopped by the
+ * reader (`break`, `return()`, cancelling a ReadableStream), or cut short by an
+ * abort of the request (an AbortSignal, `stream.controller.abort()`, a helper's
+ * `abort()`), which the SDKs end quietly, as if the stream were whole.
+ */
+export type StreamEnd = 'done' | 'error' | 'cancel' | 'abort';
 
 export interface StreamSink<Item> {
   onItem(item: Item): void;
@@ -109,6 +114,7 @@ function settle<Item>(span: Span, result: unknown, handlers: CallHandlers<Item>)
 }
 
 interface StreamLike<Item> {
+  controller?: { signal?: { aborted?: boolean; reason?: unknown } };
   iterator?: (...args: unknown[]) => AsyncIterator<Item>;
   [Symbol.asyncIterator]?: () => AsyncIterator<Item>;
 }
@@ -127,7 +133,18 @@ function wrapStream<Item>(span: Span, stream: StreamLike<Item>, sink: StreamSink
   };
   const observer: IteratorObserver<Item> = {
     onItem: (item) => safely('stream.chunk', () => sink.onItem(item)),
-    onDone: () => end('done', () => endOk(span)),
+    onDone: () => {
+      // The SDK's iterator returns normally when its request is aborted mid-stream: tell that apart.
+      const signal = safely('stream.signal', () => stream.controller?.signal);
+      if (!signal?.aborted) {
+        end('done', () => endOk(span));
+        return;
+      }
+      end('abort', () => {
+        safely('stream.cancel', () => span.isRecording() && span.addEvent('cancelled', { reason: 'aborted' }));
+        endWithError(span, signal.reason instanceof Error ? signal.reason : new Error('Request was aborted.'));
+      });
+    },
     onError: (error) => end('error', () => endWithError(span, error)),
     onCancel: () =>
       end('cancel', () => {

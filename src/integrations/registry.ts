@@ -11,7 +11,8 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     name: 'openai',
     packageName: 'openai',
     supportedMajors: [5, 6, 7],
-    files: [''],
+    // `openai/client` defines the client class (the main entry re-exports it); an app may import it directly.
+    files: ['', 'client'],
     load: () => require('./openai/patch').openaiPatcher,
   },
   {
