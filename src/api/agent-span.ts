@@ -1,10 +1,11 @@
 import { context, type Tracer } from '@opentelemetry/api';
 import { Attr, SpanKindValues } from '../semconv/attr';
 import { withFreshIdentity } from '../trace/identity';
-import { writeAttributes, toAttributeValue } from '../trace/write';
+import { writeAttributes, cappedAttributeValue } from '../trace/write';
+import { asText } from '../trace/encode';
 import { safely } from '../instrumentation/safe';
 import { isTracer, resolveTracer } from './resolve-tracer';
-import { runInSpan } from './run-in-span';
+import { runInSpan, spanName } from './run-in-span';
 import type { SpanHandle } from './span-handle';
 
 export interface AgentSpanOptions {
@@ -52,14 +53,15 @@ export function agentSpan<T>(...args: [AgentSpanOptions, (span: SpanHandle) => T
   };
   const parent = context.active();
   // The kind is set at start so the identity processor knows not to hand the outer agent's id and name to this one.
-  const span = tracer.startSpan(opts.spanName ?? agentName ?? 'agent', { attributes: { [Attr.SPAN_KIND]: SpanKindValues.AGENT } }, parent);
+  const span = tracer.startSpan(spanName(opts.spanName ?? agentName ?? 'agent'), { attributes: { [Attr.SPAN_KIND]: SpanKindValues.AGENT } }, parent);
   const ctx =
     safely('agentSpan', () => {
       writeAttributes(span, { [Attr.SPAN_KIND]: SpanKindValues.AGENT, ...identity, [Attr.LLM_SYSTEM]: opts.system });
       if (opts.input !== undefined) writeAttributes(span, inputAttributes(opts.input));
       const attrs: Record<string, string | number | boolean | string[] | number[]> = {};
       for (const [k, v] of Object.entries(identity)) {
-        const value = toAttributeValue(v);
+        // Capped like any attribute: identity is copied onto every span inside the agent.
+        const value = cappedAttributeValue(k, v);
         if (value !== undefined) attrs[k] = value as string;
       }
       return withFreshIdentity(parent, attrs, INHERITED_ACROSS_AGENTS);
@@ -68,6 +70,6 @@ export function agentSpan<T>(...args: [AgentSpanOptions, (span: SpanHandle) => T
 }
 
 export function inputAttributes(input: unknown): Record<string, unknown> {
-  const text = typeof input === 'string';
-  return { [Attr.INPUT_VALUE]: input, [Attr.INPUT_MIME_TYPE]: text ? 'text/plain' : 'application/json' };
+  const { text, json } = asText(input);
+  return { [Attr.INPUT_VALUE]: text, [Attr.INPUT_MIME_TYPE]: json ? 'application/json' : 'text/plain' };
 }

@@ -1,7 +1,7 @@
 import { context } from '@opentelemetry/api';
 import { Attr } from '../semconv/attr';
 import { withIdentity } from '../trace/identity';
-import { toAttributeValue } from '../trace/write';
+import { cappedAttributeValue } from '../trace/write';
 
 /**
  * Identity without an agent span, e.g. in a server handler: every span started
@@ -20,7 +20,7 @@ export function withMetadata<T>(metadata: Record<string, unknown>, fn: () => T):
 }
 
 function withValue<T>(key: string, value: unknown, fn: () => T): T {
-  const encoded = toAttributeValue(value);
+  const encoded = cappedAttributeValue(key, value);
   if (encoded === undefined) return fn();
   return context.with(withIdentity(context.active(), { [key]: encoded }), fn);
 }

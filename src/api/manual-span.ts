@@ -3,7 +3,7 @@ import { Attr, SpanKindValues, type SpanKindValue } from '../semconv/attr';
 import { writeAttributes } from '../trace/write';
 import { safely } from '../instrumentation/safe';
 import { isTracer, resolveTracer } from './resolve-tracer';
-import { runInSpan } from './run-in-span';
+import { runInSpan, spanName } from './run-in-span';
 import { inputAttributes } from './agent-span';
 import type { SpanHandle } from './span-handle';
 
@@ -33,9 +33,10 @@ export function manualSpan<T>(...args: [ManualSpanOptions, (span: SpanHandle) =>
     ? (args as [Tracer, ManualSpanOptions, (span: SpanHandle) => T])
     : ([resolveTracer(), ...(args as [ManualSpanOptions, (span: SpanHandle) => T])] as const);
   const opts = options ?? {};
-  const kind = opts.spanKind ?? SpanKindValues.CHAIN;
+  // A kind that is not text (a typo'd variable, an object) falls back to the default rather than becoming JSON.
+  const kind = typeof opts.spanKind === 'string' && opts.spanKind.trim() !== '' ? opts.spanKind : SpanKindValues.CHAIN;
   const parent = context.active();
-  const span = tracer.startSpan(opts.spanName ?? opts.name ?? opts.toolName ?? kind.toLowerCase(), undefined, parent);
+  const span = tracer.startSpan(spanName(opts.spanName ?? opts.name ?? opts.toolName ?? kind.toLowerCase()), undefined, parent);
   safely('manualSpan', () => {
     writeAttributes(span, {
       [Attr.SPAN_KIND]: kind,

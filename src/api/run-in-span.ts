@@ -1,6 +1,7 @@
 import { context, trace, type Context, type Span } from '@opentelemetry/api';
-import { endOk, endWithError } from '../instrumentation/span-lifecycle';
+import { endOk, endWithError, trackOpenSpan } from '../instrumentation/span-lifecycle';
 import { SpanHandle } from './span-handle';
+import { asText } from '../trace/encode';
 
 /**
  * Runs `fn` inside `span` (made active in `ctx`) and ends the span when `fn`
@@ -18,12 +19,17 @@ export function runInSpan<T>(span: Span, ctx: Context, fn: (handle: SpanHandle) 
     throw error;
   }
   if (isPromiseLike(result)) {
+    // Still running when the process exits (process.exit, a crash elsewhere): the exit path ends it, so its
+    // children are not orphaned in the trace.
+    const release = trackOpenSpan(span);
     return result.then(
       (value) => {
+        release();
         endOk(span);
         return value;
       },
       (error: unknown) => {
+        release();
         endWithError(span, error);
         throw error;
       },
@@ -35,4 +41,11 @@ export function runInSpan<T>(span: Span, ctx: Context, fn: (handle: SpanHandle) 
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return !!value && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/** A span name OTLP can carry: a string (a number or object would make the backend reject the whole batch), not absurdly long. */
+export function spanName(name: unknown): string {
+  // Not String(name): a Buffer would put its bytes in the name. The same text as an attribute value would get.
+  const text = typeof name === 'string' ? name : asText(name, 1024).text;
+  return text.length > 1024 ? `${text.slice(0, 1024)}…` : text;
 }

@@ -3,6 +3,17 @@ import { Attr, MimeTypes } from '../semconv/attr';
 import { normalizeUsage, usageAttributes, type TokenUsage } from '../semconv/usage';
 import { writeAttributes } from '../trace/write';
 import { asText } from '../trace/encode';
+import { debug } from '../diagnostics/report';
+
+/** A setter given a value it cannot read (a revoked proxy, a throwing getter): the app's value, not a bug of ours; skip it quietly. */
+function quietly<T>(where: string, fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (error) {
+    debug(`${where}: value not recorded (${error instanceof Error ? error.message : String(error)})`);
+    return undefined;
+  }
+}
 
 export interface ToolInfo {
   name: string;
@@ -25,12 +36,14 @@ export class SpanHandle {
 
   /** Strings are kept as they are (text/plain); anything else is JSON (application/json). */
   setInput(value: unknown): this {
+    if (value === undefined) return this;
     const { text, json } = asText(value);
     writeAttributes(this.raw, { [Attr.INPUT_VALUE]: text, [Attr.INPUT_MIME_TYPE]: json ? MimeTypes.JSON : MimeTypes.TEXT });
     return this;
   }
 
   setOutput(value: unknown): this {
+    if (value === undefined) return this;
     const { text, json } = asText(value);
     writeAttributes(this.raw, { [Attr.OUTPUT_VALUE]: text, [Attr.OUTPUT_MIME_TYPE]: json ? MimeTypes.JSON : MimeTypes.TEXT });
     return this;
@@ -42,21 +55,27 @@ export class SpanHandle {
   }
 
   setTool(tool: ToolInfo): this {
-    writeAttributes(this.raw, {
-      [Attr.TOOL_NAME]: tool.name,
-      [Attr.TOOL_CALL_ID]: tool.callId,
-      [Attr.TOOL_DESCRIPTION]: tool.description,
-      [Attr.TOOL_PARAMETERS]: tool.parameters,
+    quietly('setTool', () => {
+      if (!tool || typeof tool !== 'object') return;
+      writeAttributes(this.raw, {
+        [Attr.TOOL_NAME]: tool.name,
+        [Attr.TOOL_CALL_ID]: tool.callId,
+        [Attr.TOOL_DESCRIPTION]: tool.description,
+        [Attr.TOOL_PARAMETERS]: tool.parameters,
+      });
     });
     return this;
   }
 
   /** Writes only the counts given. */
   recordTokens(tokens: { prompt?: number; completion?: number; total?: number }): this {
-    writeAttributes(this.raw, {
-      [Attr.TOKEN_COUNT_PROMPT]: tokens.prompt,
-      [Attr.TOKEN_COUNT_COMPLETION]: tokens.completion,
-      [Attr.TOKEN_COUNT_TOTAL]: tokens.total,
+    quietly('recordTokens', () => {
+      if (!tokens || typeof tokens !== 'object') return;
+      writeAttributes(this.raw, {
+        [Attr.TOKEN_COUNT_PROMPT]: tokens.prompt,
+        [Attr.TOKEN_COUNT_COMPLETION]: tokens.completion,
+        [Attr.TOKEN_COUNT_TOTAL]: tokens.total,
+      });
     });
     return this;
   }
@@ -67,7 +86,7 @@ export class SpanHandle {
    * reasoning counts, and returns them normalised.
    */
   recordUsage(usage: unknown): TokenUsage {
-    const normalised = normalizeUsage(usage);
+    const normalised = quietly('recordUsage', () => normalizeUsage(usage)) ?? {};
     writeAttributes(this.raw, usageAttributes(normalised));
     return normalised;
   }

@@ -3,8 +3,8 @@ import { basename, extname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { integrationNames } from '../integrations/registry';
 import { DEFAULT_STORE_SUBDIR } from '../store/format';
-import type { CatalystOptions, PrivacyConfig, ResolvedConfig } from './types';
-import { parseBoolean, parseHttpUrl, parseKeyValueList, parseList, parsePositiveInt, type Parsed } from './parse';
+import type { CatalystOptions, PrivacyConfig, ResolvedConfig, TlsFiles } from './types';
+import { isSendableHeaderValue, parseBoolean, parseHeaderList, parseHttpUrl, parseKeyValueList, parseList, parsePositiveInt, type Parsed } from './parse';
 
 /**
  * The one module that decides configuration. Precedence, highest first:
@@ -35,15 +35,26 @@ export const DEFAULT_PRIVACY: PrivacyConfig = {
   maxAttributeLength: 64 * 1024,
 };
 
-export function resolveConfig(options: CatalystOptions = {}, env: Env = process.env): ConfigResult {
-  const problems: string[] = [];
+/** Upper bounds: a typo of a few zeros must not hold an exit for an hour or fill the heap. */
+const MAX_FLUSH_TIMEOUT_MS = 120_000;
+const MAX_EXPORT_TIMEOUT_MS = 120_000;
+const MAX_QUEUE_SIZE = 1_000_000;
+const MAX_STORE_MB = 1_000_000;
 
-  /** A non-blank env value; a blank CATALYST_* value is itself a problem, blank OTEL_* is "unset" as the OTel spec says. */
+export function resolveConfig(rawOptions: CatalystOptions = {}, env: Env = process.env): ConfigResult {
+  const problems: string[] = [];
+  const options = checkOptions(rawOptions, problems);
+
+  /**
+   * A non-blank env value. A blank value of ours (CATALYST_*, the legacy names,
+   * OPENINFERENCE_*) is itself a problem: someone meant to set it. A blank
+   * OTEL_* value is "unset", as the OTel spec says.
+   */
   const read = (name: string): string | undefined => {
     const raw = env[name];
     if (raw === undefined) return undefined;
     if (raw.trim() === '') {
-      if (name.startsWith('CATALYST_')) problems.push(`${name} is set but empty; it is ignored`);
+      if (!name.startsWith('OTEL_')) problems.push(`${name} is set but empty; it is ignored`);
       return undefined;
     }
     return raw;
@@ -60,10 +71,15 @@ export function resolveConfig(options: CatalystOptions = {}, env: Env = process.
     if (raw === undefined) return fallback;
     return take(parseBoolean(raw), name, raw, fallback, otherwise);
   };
-  const int = (name: string, fallback: number): number => {
+  const int = (name: string, fallback: number, max?: number): number => {
     const raw = read(name);
     if (raw === undefined) return fallback;
-    return take(parsePositiveInt(raw), name, raw, fallback, `using ${fallback}`);
+    return take(parsePositiveInt(raw, max), name, raw, fallback, `using ${fallback}`);
+  };
+  const firstInt = (names: string[], fallback: number, max?: number): number => {
+    const found = first(...names);
+    if (!found) return fallback;
+    return take(parsePositiveInt(found.raw, max), found.name, found.raw, fallback, `using ${fallback}`);
   };
   function take<T>(parsed: Parsed<T>, name: string, raw: string, fallback: T, otherwise: string): T {
     if ('value' in parsed) return parsed.value;
@@ -91,22 +107,69 @@ export function resolveConfig(options: CatalystOptions = {}, env: Env = process.
     if ('value' in parsed) {
       endpoint = endpointSource.full ? parsed.value.href : withTracesPath(parsed.value);
     } else {
-      problems.push(`${endpointSource.name}=${quote(endpointSource.raw)} is invalid: ${parsed.problem}; spans go to the local store instead`);
+      // The raw value may carry credentials (user-info, a query token): quote it with those masked.
+      problems.push(`${endpointSource.name}=${quote(maskUrlSecrets(endpointSource.raw))} is invalid: ${parsed.problem}; spans go to the local store instead`);
     }
   }
 
   const headers: Record<string, string> = {};
   const otelHeaders = first('OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS');
   if (otelHeaders) {
-    const parsed = parseKeyValueList(otelHeaders.raw);
+    const parsed = parseHeaderList(otelHeaders.raw);
     if ('value' in parsed) Object.assign(headers, parsed.value);
     // Never echo header values: they usually hold credentials.
     else problems.push(`${otelHeaders.name} is invalid: ${parsed.problem}; no extra headers are sent`);
   }
-  const token = options.token ?? first('CATALYST_OTLP_TOKEN', 'OTLP_INGEST_TOKEN')?.raw;
-  if (token !== undefined && token.trim() !== '') {
-    for (const k of Object.keys(headers)) if (k.toLowerCase() === 'authorization') delete headers[k];
-    headers.Authorization = `Bearer ${token.trim()}`;
+  const tokenSource = options.token !== undefined ? { name: 'setup({ token })', raw: options.token } : first('CATALYST_OTLP_TOKEN', 'OTLP_INGEST_TOKEN');
+  if (tokenSource !== undefined && tokenSource.raw.trim() !== '') {
+    const token = tokenSource.raw.trim();
+    if (!isSendableHeaderValue(token)) {
+      // Never echo the token, even a broken one.
+      problems.push(`${tokenSource.name} contains characters that cannot be sent in an HTTP header (a line break?); no token is sent`);
+    } else {
+      for (const k of Object.keys(headers)) if (k.toLowerCase() === 'authorization') delete headers[k];
+      headers.Authorization = `Bearer ${token}`;
+    }
+  }
+
+  // Transport settings of the OTel exporters, honoured the same way (the per-signal TRACES_ name first).
+  const exportTimeoutMs = firstInt(['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'], 10_000, MAX_EXPORT_TIMEOUT_MS);
+  let compression: 'gzip' | 'none' = 'none';
+  const compressionSource = first('OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION');
+  if (compressionSource) {
+    const v = compressionSource.raw.trim().toLowerCase();
+    if (v === 'gzip' || v === 'none') compression = v;
+    else problems.push(`${compressionSource.name}=${quote(compressionSource.raw)} is invalid: expected gzip or none; sending uncompressed`);
+  }
+  const protocolSource = first('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL');
+  if (protocolSource) {
+    const v = protocolSource.raw.trim().toLowerCase();
+    if (v === 'grpc') {
+      problems.push(`${protocolSource.name}=grpc is not supported: spans are sent as OTLP/HTTP (JSON), which a gRPC-only port (4317) does not accept; point the endpoint at the collector's HTTP port (4318)`);
+    } else if (v !== 'http/json' && v !== 'http/protobuf') {
+      problems.push(`${protocolSource.name}=${quote(protocolSource.raw)} is invalid: expected http/protobuf, http/json or grpc; sending OTLP/HTTP JSON`);
+    }
+  }
+  const tls: TlsFiles = {};
+  const pem = (names: string[], field: keyof TlsFiles, otherwise: string): void => {
+    const found = first(...names);
+    if (!found) return;
+    try {
+      const text = readFileSync(found.raw.trim(), 'utf8');
+      if (!text.includes('-----BEGIN')) throw new Error('not a PEM file');
+      tls[field] = text;
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      problems.push(`${found.name}=${quote(found.raw)} cannot be used (${e.code ?? e.message}); ${otherwise}`);
+    }
+  };
+  pem(['OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE', 'OTEL_EXPORTER_OTLP_CERTIFICATE'], 'ca', "Node's default CA list is used");
+  pem(['OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE', 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE'], 'cert', 'no client certificate is sent');
+  pem(['OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY', 'OTEL_EXPORTER_OTLP_CLIENT_KEY'], 'key', 'no client certificate is sent');
+  if (!tls.cert !== !tls.key) {
+    if (tls.cert || tls.key) problems.push('OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE and OTEL_EXPORTER_OTLP_CLIENT_KEY must be given together; no client certificate is sent');
+    delete tls.cert;
+    delete tls.key;
   }
 
   const resourceAttributes: Record<string, string> = {};
@@ -125,16 +188,22 @@ export function resolveConfig(options: CatalystOptions = {}, env: Env = process.
     options.serviceVersion ?? first('CATALYST_SERVICE_VERSION')?.raw.trim() ?? resourceAttributes['service.version'];
 
   const known = integrationNames();
-  const checkNames = (names: string[], source: string): string[] =>
-    names.filter((n) => {
-      if (known.includes(n)) return true;
-      problems.push(`${source} names unknown integration ${quote(n)} (known: ${known.join(', ')}); it is ignored`);
-      return false;
-    });
+  /** One line per variable, however many names in it are wrong. */
+  const checkNames = (names: string[], source: string): string[] | undefined => {
+    const good = names.filter((n) => known.includes(n));
+    const bad = names.filter((n) => !known.includes(n));
+    if (good.length === 0) {
+      problems.push(`${source} names no known integration${bad.length ? ` (${bad.map(quote).join(', ')})` : ''} (known: ${known.join(', ')}); it is ignored`);
+      return undefined;
+    }
+    if (bad.length === 1) problems.push(`${source} names unknown integration ${quote(bad[0]!)} (known: ${known.join(', ')}); it is ignored`);
+    else if (bad.length > 1) problems.push(`${source} names unknown integrations ${bad.map(quote).join(', ')} (known: ${known.join(', ')}); they are ignored`);
+    return good;
+  };
   const includeRaw = options.instrumentations ?? splitEnv(read('CATALYST_INSTRUMENTATIONS'));
   const excludeRaw = options.disabledInstrumentations ?? splitEnv(read('CATALYST_DISABLED_INSTRUMENTATIONS'));
-  const include = includeRaw ? checkNames(includeRaw, 'CATALYST_INSTRUMENTATIONS') : known;
-  const exclude = new Set(excludeRaw ? checkNames(excludeRaw, 'CATALYST_DISABLED_INSTRUMENTATIONS') : []);
+  const include = (includeRaw && checkNames(includeRaw, options.instrumentations ? 'setup({ instrumentations })' : 'CATALYST_INSTRUMENTATIONS')) || known;
+  const exclude = new Set((excludeRaw && checkNames(excludeRaw, options.disabledInstrumentations ? 'setup({ disabledInstrumentations })' : 'CATALYST_DISABLED_INSTRUMENTATIONS')) || []);
   const enabledIntegrations = new Set(include.filter((n) => !exclude.has(n)));
 
   const redactContent = options.privacy?.redactContent ?? bool('CATALYST_REDACT_CONTENT', false);
@@ -163,9 +232,13 @@ export function resolveConfig(options: CatalystOptions = {}, env: Env = process.
     enabledIntegrations,
     tracesDir: options.tracesDir ?? read('CATALYST_TRACES_DIR')?.trim() ?? join(homedir(), ...DEFAULT_STORE_SUBDIR),
     traceWorkers: bool('CATALYST_TRACE_WORKERS', false),
-    flushTimeoutMs: int('CATALYST_FLUSH_TIMEOUT_MS', 1500),
-    maxQueueSize: int('CATALYST_MAX_QUEUE_SIZE', 2048),
-    storeMaxBytes: int('CATALYST_STORE_MAX_MB', 100) * 1024 * 1024,
+    flushTimeoutMs: int('CATALYST_FLUSH_TIMEOUT_MS', 1500, MAX_FLUSH_TIMEOUT_MS),
+    exportTimeoutMs,
+    compression,
+    tls,
+    maxQueueSize: int('CATALYST_MAX_QUEUE_SIZE', 2048, MAX_QUEUE_SIZE),
+    scheduledDelayMs: int('OTEL_BSP_SCHEDULE_DELAY', 1000, 60_000),
+    storeMaxBytes: int('CATALYST_STORE_MAX_MB', 100, MAX_STORE_MB) * 1024 * 1024,
     autoInstrument: options.autoInstrument ?? true,
     privacy,
   };
@@ -181,6 +254,62 @@ function withTracesPath(url: URL): string {
 
 function splitEnv(raw: string | undefined): string[] | undefined {
   return raw === undefined ? undefined : parseList(raw);
+}
+
+/** user:password@ and the query string of a URL-ish value, masked for a problem line. */
+function maskUrlSecrets(raw: string): string {
+  return raw.replace(/\/\/[^/@\s]*@/, '//***@').replace(/\?.*$/, '?***');
+}
+
+/**
+ * setup() options of the wrong type (plain JavaScript callers, config read from
+ * JSON) are dropped with one line each, exactly like a bad variable: setup()
+ * never throws for them unless asked to (strict).
+ */
+function checkOptions(raw: unknown, problems: string[]): CatalystOptions {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    problems.push(`setup() options must be an object, not ${describeType(raw)}; they are ignored`);
+    return {};
+  }
+  const options = { ...(raw as Record<string, unknown>) };
+  const expect = (key: string, ok: (v: unknown) => boolean, what: string): void => {
+    const v = options[key];
+    if (v === undefined || ok(v)) return;
+    problems.push(`setup({ ${key} }) must be ${what}, not ${describeType(v)}; it is ignored`);
+    delete options[key];
+  };
+  const isString = (v: unknown): boolean => typeof v === 'string';
+  const isBool = (v: unknown): boolean => typeof v === 'boolean';
+  const isNames = (v: unknown): boolean => Array.isArray(v) && v.every((n) => typeof n === 'string');
+  for (const key of ['endpoint', 'token', 'serviceName', 'serviceVersion', 'tracesDir']) expect(key, isString, 'a string');
+  for (const key of ['debug', 'autoInstrument']) expect(key, isBool, 'true or false');
+  for (const key of ['instrumentations', 'disabledInstrumentations']) expect(key, isNames, 'an array of integration names');
+  if (Array.isArray(options.instrumentations)) options.instrumentations = (options.instrumentations as string[]).map((n) => n.trim().toLowerCase()).filter(Boolean);
+  if (Array.isArray(options.disabledInstrumentations)) options.disabledInstrumentations = (options.disabledInstrumentations as string[]).map((n) => n.trim().toLowerCase()).filter(Boolean);
+  expect('modules', (v) => typeof v === 'object' && v !== null, 'an object');
+  expect('privacy', (v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'an object');
+  if (options.privacy) {
+    const privacy = { ...(options.privacy as Record<string, unknown>) };
+    for (const [key, v] of Object.entries(privacy)) {
+      const numeric = key === 'base64ImageMaxLength' || key === 'maxAttributeLength';
+      const ok = numeric ? typeof v === 'number' && Number.isSafeInteger(v) && v > 0 : typeof v === 'boolean';
+      if (v !== undefined && !ok) {
+        problems.push(`setup({ privacy: { ${key} } }) must be ${numeric ? 'a whole number greater than 0' : 'true or false'}, not ${describeType(v)}; it is ignored`);
+        delete privacy[key];
+      }
+    }
+    options.privacy = privacy;
+  }
+  return options as CatalystOptions;
+}
+
+function describeType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return v.trim() === '' ? 'an empty string' : 'a string';
+  if (typeof v === 'number') return Number.isFinite(v) ? `the number ${v}` : String(v);
+  return `a ${typeof v}`;
 }
 
 function quote(raw: string): string {

@@ -36,6 +36,14 @@ export interface PrivacyConfig {
   maxAttributeLength: number;
 }
 
+export interface TlsFiles {
+  /** Trusted CA certificates (replaces Node's default list, as in the OTel SDKs; NODE_EXTRA_CA_CERTS adds to it instead). */
+  ca?: string;
+  /** Client certificate and key for mutual TLS. */
+  cert?: string;
+  key?: string;
+}
+
 export interface ResolvedConfig {
   /** Nothing is traced or patched. */
   disabled: boolean;
@@ -50,9 +58,17 @@ export interface ResolvedConfig {
   enabledIntegrations: ReadonlySet<string>;
   tracesDir: string;
   traceWorkers: boolean;
-  /** Upper bound on the exit-time flush. */
+  /** Upper bound on the exit-time flush (the whole of it: async flush and the exit-path send). */
   flushTimeoutMs: number;
+  /** Upper bound on one export request, retries included (OTEL_EXPORTER_OTLP_TRACES_TIMEOUT / OTEL_EXPORTER_OTLP_TIMEOUT). */
+  exportTimeoutMs: number;
+  /** Request body compression (OTEL_EXPORTER_OTLP_TRACES_COMPRESSION / OTEL_EXPORTER_OTLP_COMPRESSION). */
+  compression: 'gzip' | 'none';
+  /** PEM text for TLS to the endpoint, read from the OTEL_EXPORTER_OTLP_*CERTIFICATE / *CLIENT_KEY files. */
+  tls: TlsFiles;
   maxQueueSize: number;
+  /** How long a partial batch waits before it is exported (OTEL_BSP_SCHEDULE_DELAY). */
+  scheduledDelayMs: number;
   /** Local store cap in bytes (oldest files removed first). */
   storeMaxBytes: number;
   autoInstrument: boolean;

@@ -1,52 +1,140 @@
-import type { Context } from '@opentelemetry/api';
-import { BatchSpanProcessor, type ReadableSpan, type Span, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { warnOnce } from '../diagnostics/report';
+import { context, TraceFlags, type Context } from '@opentelemetry/api';
+import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { reportInternalError, warnOnce } from '../diagnostics/report';
+
+export interface BatchOptions {
+  /** Spans held while waiting for the exporter; beyond it, new spans are dropped and counted. */
+  maxQueueSize: number;
+  maxBatchSize: number;
+  /** How long a partial batch waits for company. */
+  scheduledDelayMs: number;
+  /** A guard around the exporter's own bound, in case its callback never comes. */
+  exportTimeoutMs: number;
+}
 
 /**
- * OTel's batch processor, plus what it does not tell users: how many spans it
- * dropped because its queue was full (the endpoint was down or slow). The count
- * is reported once, with the total kept for the exit line and for tests.
+ * A batch span processor with the properties the agent needs and OTel's does
+ * not give (its export timer is a ref'd 30 s timeout that keeps a finished
+ * script alive while an endpoint hangs, and its queue is private):
+ * - a bounded queue: when the endpoint is down or slow, memory stays flat and
+ *   new spans are dropped, counted, and reported once;
+ * - one export at a time, started at once when a full batch is waiting, else
+ *   after `scheduledDelayMs`;
+ * - every timer unref'd: the processor never keeps a process alive;
+ * - `takeQueued()` for the synchronous exit path.
  */
 export class BoundedBatchProcessor implements SpanProcessor {
-  readonly inner: BatchSpanProcessor;
+  /** Spans dropped because the queue was full. */
   dropped = 0;
+  /** Spans whose export failed or never called back in time. */
+  failed = 0;
+  private queue: ReadableSpan[] = [];
+  private timer?: NodeJS.Timeout;
+  private active?: Promise<void>;
+  private stopped = false;
 
   constructor(
-    exporter: SpanExporter,
-    private readonly maxQueueSize: number,
-  ) {
-    this.inner = new BatchSpanProcessor(exporter, {
-      maxQueueSize,
-      maxExportBatchSize: Math.min(512, maxQueueSize),
-      scheduledDelayMillis: 1000,
-      exportTimeoutMillis: 10_000,
-    });
-  }
+    readonly exporter: SpanExporter,
+    private readonly options: BatchOptions,
+  ) {}
 
-  onStart(span: Span, parentContext: Context): void {
-    this.inner.onStart(span, parentContext);
-  }
+  onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {
-    if (this.queueLength() >= this.maxQueueSize) {
+    if (this.stopped) return;
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this.queue.length >= this.options.maxQueueSize) {
       this.dropped++;
-      warnOnce('queue-full', `the span queue is full (${this.maxQueueSize}, CATALYST_MAX_QUEUE_SIZE); newer spans are dropped until the exporter catches up`);
+      warnOnce('queue-full', `the span queue is full (${this.options.maxQueueSize}, CATALYST_MAX_QUEUE_SIZE): the endpoint is not keeping up, so newer spans are dropped until it does`);
+      return;
     }
-    this.inner.onEnd(span);
+    this.queue.push(span);
+    this.schedule();
   }
 
   /** Spans ended but not yet handed to the exporter. */
   queueLength(): number {
-    // The batch processor keeps its queue in a private array; read it without depending on it existing.
-    const queue = (this.inner as unknown as { _finishedSpans?: unknown[] })._finishedSpans;
-    return Array.isArray(queue) ? queue.length : 0;
+    return this.queue.length;
   }
 
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush();
+  /** Removes and returns what is queued: for the exit path, which sends it itself. */
+  takeQueued(): ReadableSpan[] {
+    this.clearTimer();
+    const taken = this.queue;
+    this.queue = [];
+    return taken;
   }
 
-  shutdown(): Promise<void> {
-    return this.inner.shutdown();
+  /** Exports everything queued now, batch after batch; spans ended meanwhile wait for the next round. */
+  async forceFlush(): Promise<void> {
+    let rounds = Math.ceil(this.queue.length / this.options.maxBatchSize) + 1;
+    while (rounds-- > 0 && (this.active || this.queue.length > 0)) {
+      await (this.active ?? this.exportNext());
+    }
+    await this.exporter.forceFlush?.();
+  }
+
+  async shutdown(): Promise<void> {
+    await this.forceFlush();
+    this.stopped = true;
+    this.clearTimer();
+    await this.exporter.shutdown();
+  }
+
+  private schedule(): void {
+    if (this.active || this.stopped) return;
+    if (this.queue.length >= this.options.maxBatchSize) {
+      this.clearTimer();
+      void this.exportNext();
+      return;
+    }
+    if (this.timer || this.queue.length === 0) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.exportNext();
+    }, this.options.scheduledDelayMs);
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private exportNext(): Promise<void> {
+    if (this.active) return this.active;
+    if (this.queue.length === 0) return Promise.resolve();
+    const batch = this.queue.splice(0, this.options.maxBatchSize);
+    const run = this.exportBatch(batch).finally(() => {
+      if (this.active === run) this.active = undefined;
+      if (this.queue.length > 0) this.schedule();
+    });
+    this.active = run;
+    return run;
+  }
+
+  private exportBatch(batch: ReadableSpan[]): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let settled = false;
+      const finish = (ok: boolean): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(guard);
+        if (!ok) this.failed += batch.length;
+        resolve();
+      };
+      const guard = setTimeout(() => finish(false), this.options.exportTimeoutMs);
+      guard.unref();
+      try {
+        // The exporter's own HTTP request must not be traced by an app's HTTP instrumentation.
+        context.with(suppressTracing(context.active()), () => {
+          this.exporter.export(batch, (result) => finish(result.code === ExportResultCode.SUCCESS));
+        });
+      } catch (error) {
+        reportInternalError('export', error);
+        finish(false);
+      }
+    });
   }
 }

@@ -1,5 +1,6 @@
 /**
- * The OTLP/HTTP exporter, built into a file of its own (dist/vendor/otlp-http.js)
- * and required only on the first export, so start-up never parses it.
+ * OTel's OTLP JSON serializer, built into a file of its own (dist/vendor/otlp-http.js)
+ * and required only on the first export, so start-up never parses it. The
+ * transport is ours (http-send.ts): bounded, unref'd, and fault-aware.
  */
-export { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+export { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';

@@ -7,13 +7,25 @@ import type { Pipeline } from '../state';
 import { IdentitySpanProcessor } from '../trace/identity';
 import { BoundedBatchProcessor } from './bounded-batch-processor';
 import { LocalStoreExporter } from './local-store-exporter';
-import { LazyOtlpExporter } from './otlp-exporter';
+import { OtlpHttpExporter, type ExportStats } from './otlp-exporter';
 import { debug, warnOnce } from '../diagnostics/report';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 
 export interface BuiltPipeline extends Pipeline {
   batch: BoundedBatchProcessor;
   localStore?: LocalStoreExporter;
+  otlp?: OtlpHttpExporter;
+  /** The process started to exit: exports stop retrying. */
+  beginExit(): void;
+  /** What happened to the spans so far; for tests and the debug exit line. */
+  stats(): PipelineStats;
+}
+
+export interface PipelineStats extends ExportStats {
+  /** Waiting in the queue now. */
+  queued: number;
+  /** Dropped because the queue was full. */
+  droppedQueueFull: number;
 }
 
 /**
@@ -30,10 +42,19 @@ export function buildPipeline(config: ResolvedConfig): BuiltPipeline {
   }
 
   const localStore = config.endpoint ? undefined : new LocalStoreExporter(config.tracesDir, config.storeMaxBytes);
-  const exporter = localStore ?? new LazyOtlpExporter(config.endpoint!, config.headers, 10_000);
+  const otlp = config.endpoint
+    ? new OtlpHttpExporter({ url: config.endpoint, headers: config.headers, timeoutMs: config.exportTimeoutMs, compression: config.compression, tls: config.tls })
+    : undefined;
+  const exporter = localStore ?? otlp!;
   debug(config.endpoint ? `exporting to ${new URL(config.endpoint).origin}` : `no endpoint set: writing to the local store ${config.tracesDir}`);
 
-  const batch = new BoundedBatchProcessor(exporter, config.maxQueueSize);
+  const batch = new BoundedBatchProcessor(exporter, {
+    maxQueueSize: config.maxQueueSize,
+    maxBatchSize: Math.min(512, config.maxQueueSize),
+    scheduledDelayMs: config.scheduledDelayMs,
+    // The exporter bounds itself; this only guards against a callback that never comes.
+    exportTimeoutMs: config.exportTimeoutMs + 5000,
+  });
   const resource = defaultResource().merge(
     resourceFromAttributes({
       ...config.resourceAttributes,
@@ -55,8 +76,15 @@ export function buildPipeline(config: ResolvedConfig): BuiltPipeline {
     provider,
     batch,
     localStore,
+    otlp,
     forceFlush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
+    beginExit: () => otlp?.beginExit(),
+    stats: () => ({
+      queued: batch.queueLength(),
+      droppedQueueFull: batch.dropped,
+      ...(otlp?.stats ?? { exported: 0, failed: batch.failed, lostAtExit: 0, sentAtExit: 0 }),
+    }),
   };
 }
 

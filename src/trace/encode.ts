@@ -1,36 +1,89 @@
+import { getState } from '../state';
+import { truncatedSuffix } from './markers';
+
+/** Longest string kept inside a JSON-encoded value (the whole is capped again by the privacy rules): the configured cap. */
+function defaultMax(): number {
+  return getState().config?.privacy.maxAttributeLength ?? 64 * 1024;
+}
+
 /**
  * JSON for attribute values that never throws: circular references, BigInt,
- * Maps, Sets, Buffers, typed arrays, symbols and functions all get a sensible
- * string instead of an exception in the app's call path.
+ * Maps, Sets, Buffers, typed arrays, Dates, symbols, functions, revoked proxies,
+ * throwing getters and absurd depth all get a sensible string instead of an
+ * exception in the app's call path. Long strings and long arrays inside the
+ * value are cut while encoding, so a 50 MB string never becomes a 50 MB JSON
+ * text on its way to being capped.
  */
-export function safeJson(value: unknown): string {
+export function safeJson(value: unknown, maxLength = defaultMax()): string {
   const seen = new WeakSet<object>();
+  const maxItems = Math.max(100, Math.floor(maxLength / 8));
   try {
-    const out = JSON.stringify(value, function replacer(_key, v: unknown) {
+    const out = JSON.stringify(value, function replacer(this: unknown, key: string, v: unknown) {
+      // `v` is after toJSON(): a Buffer has already become {type, data: [...]}; look at what the holder holds.
+      const raw = (this as Record<string, unknown>)[key];
+      if (isBinary(raw)) return describeBinary(raw);
+      if (typeof v === 'string') return v.length > maxLength ? v.slice(0, maxLength) + truncatedSuffix(v.length - maxLength) : v;
       if (typeof v === 'bigint') return v.toString();
       if (typeof v === 'symbol') return v.toString();
       if (typeof v === 'function') return `[Function ${(v as { name?: string }).name || 'anonymous'}]`;
       if (v && typeof v === 'object') {
         if (seen.has(v)) return '[Circular]';
         seen.add(v);
-        if (v instanceof Map) return Object.fromEntries(v);
-        if (v instanceof Set) return [...v];
-        if (ArrayBuffer.isView(v)) return `[${v.constructor.name} ${v.byteLength} bytes]`;
-        if (v instanceof ArrayBuffer) return `[ArrayBuffer ${v.byteLength} bytes]`;
+        if (v instanceof Map) return Object.fromEntries([...v].slice(0, maxItems).map(([k, x]) => [typeof k === 'object' ? safeJson(k, 200) : String(k), x]));
+        if (v instanceof Set) return [...v].slice(0, maxItems);
         if (v instanceof Error) return { name: v.name, message: v.message };
+        if (Array.isArray(v) && v.length > maxItems) return [...v.slice(0, maxItems), `…[${v.length - maxItems} more items]`];
       }
       return v;
     });
     return out === undefined ? String(value) : out;
   } catch (error) {
-    return `[unserializable: ${(error as Error).message}]`;
+    return `[unserializable: ${describeError(error)}]`;
   }
 }
 
-/** Strings stay as they are; anything else becomes JSON. */
-export function asText(value: unknown): { text: string; json: boolean } {
+/** Strings and scalars stay text; Dates and binary data are described; anything else becomes JSON. Never throws. */
+export function asText(value: unknown, maxLength = defaultMax()): { text: string; json: boolean } {
   if (typeof value === 'string') return { text: value, json: false };
+  // Scalars read better as themselves than as JSON ("123" in quotes for a BigInt, or nothing for a symbol).
+  if (typeof value === 'bigint' || typeof value === 'symbol' || typeof value === 'number' || typeof value === 'boolean') return { text: value.toString(), json: false };
+  if (typeof value === 'function') return { text: `[Function ${value.name || 'anonymous'}]`, json: false };
   // Buffers are usually serialised as {type:'Buffer',data:[...]} by toJSON; say what they are instead.
-  if (typeof Buffer !== 'undefined' && Buffer.isBuffer(value)) return { text: `[Buffer ${value.length} bytes]`, json: false };
-  return { text: safeJson(value), json: true };
+  if (isBinary(value)) return { text: describeBinary(value), json: false };
+  if (isDate(value)) return { text: dateText(value), json: false };
+  return { text: safeJson(value, maxLength), json: true };
+}
+
+export function isDate(value: unknown): value is Date {
+  try {
+    return value instanceof Date;
+  } catch {
+    return false; // a revoked proxy
+  }
+}
+
+export function isBinary(value: unknown): value is ArrayBufferView | ArrayBuffer {
+  try {
+    return ArrayBuffer.isView(value) || value instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer);
+  } catch {
+    return false; // a revoked proxy
+  }
+}
+
+export function describeBinary(value: ArrayBufferView | ArrayBuffer): string {
+  const name = (typeof Buffer !== 'undefined' && Buffer.isBuffer(value) ? 'Buffer' : value.constructor?.name) || 'binary';
+  return `[${name} ${value.byteLength} bytes]`;
+}
+
+export function dateText(value: Date): string {
+  const time = value.getTime();
+  return Number.isNaN(time) ? 'Invalid Date' : value.toISOString();
+}
+
+function describeError(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'unknown error';
+  }
 }

@@ -67,10 +67,34 @@ function hidden(rule: Rule, p: PrivacyConfig): boolean {
 export function applyPrivacy(key: string, value: AttributeValue, p: PrivacyConfig): AttributeValue {
   const rule = ruleFor(key);
   if (hidden(rule, p)) return REDACTED;
+  if (Array.isArray(value)) return capArray(value, p.maxAttributeLength);
   if (typeof value !== 'string') return value;
   if (rule === 'inputImage' && value.startsWith('data:') && value.length > p.base64ImageMaxLength) return REDACTED;
   if (value.length > p.maxAttributeLength) {
     return value.slice(0, p.maxAttributeLength) + truncatedSuffix(value.length - p.maxAttributeLength);
+  }
+  return value;
+}
+
+/**
+ * Arrays get the same budget as one string: string elements count their
+ * length, and the element that crosses the cap is cut and marked; numbers and
+ * booleans count 8 each (an embedding of a few thousand floats fits).
+ */
+function capArray(value: AttributeValue & unknown[], max: number): AttributeValue {
+  let used = 0;
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i];
+    const size = typeof v === 'string' ? v.length : 8;
+    if (used + size <= max) {
+      used += size;
+      continue;
+    }
+    if (typeof v === 'string') {
+      const keep = Math.max(0, max - used);
+      return [...(value.slice(0, i) as string[]), v.slice(0, keep) + truncatedSuffix(v.length - keep)];
+    }
+    return value.slice(0, i) as AttributeValue;
   }
   return value;
 }
