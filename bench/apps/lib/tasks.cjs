@@ -1,0 +1,181 @@
+// What the bench children do, shared by the ESM and CJS faces of the workload
+// app (apps/workload.mjs, apps/workload.cjs): each face imports `openai` its own
+// way and hands the client class here. Settings come from BENCH_* variables; the
+// result is one JSON line on stdout.
+'use strict';
+const { performance } = require('node:perf_hooks');
+
+const MESSAGES = [
+  { role: 'system', content: 'You are a concise assistant. Answer in one sentence.' },
+  { role: 'user', content: 'In one sentence, why would I trace the model calls of my Node.js app?' },
+];
+
+const num = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
+
+function makeClient(OpenAI, options = {}) {
+  return new OpenAI({ apiKey: 'sk-bench-not-a-key', baseURL: process.env.BENCH_BASE_URL ?? 'http://127.0.0.1:9/v1', maxRetries: 0, ...options });
+}
+
+/**
+ * A fetch that answers every chat completion in-process with the fake
+ * provider's default fixture: the SDK parses a real Response, but no socket is
+ * opened, so the outage run's 20,000 calls take seconds and the only network
+ * traffic left is the exporter's (to the endpoint that is down).
+ */
+function cannedFetch() {
+  const { readFileSync } = require('node:fs');
+  const { join } = require('node:path');
+  const fixture = JSON.parse(readFileSync(join(__dirname, '../../../fixtures/openai/chat-basic.json'), 'utf8'));
+  const text = JSON.stringify(fixture.body);
+  let id = 0;
+  return async () =>
+    new Response(text, { status: 200, headers: { 'content-type': 'application/json', 'x-request-id': `req_canned${++id}` } });
+}
+
+function plainCall(client) {
+  return client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES });
+}
+
+/** A streamed chat completion of `chunks` content chunks (the fake provider synthesises it), read to the end. */
+async function streamCall(client, chunks, onFirstChunk) {
+  const stream = await client.chat.completions.create(
+    { model: 'gpt-4o-mini', messages: MESSAGES, stream: true, stream_options: { include_usage: true } },
+    { headers: { 'x-fixture-chunks': String(chunks) } },
+  );
+  let first = true;
+  for await (const _chunk of stream) {
+    if (first) {
+      first = false;
+      onFirstChunk?.();
+    }
+  }
+}
+
+/**
+ * Export whatever tracing is queued, so its cost falls inside the measured
+ * window: our agent keeps its pipeline on a global symbol; the peer set-up
+ * (apps/peer-sdk.cjs) leaves a flush function on another.
+ */
+async function flushTracing() {
+  const ours = globalThis[Symbol.for('@catalyst/tracing.state')]?.pipeline;
+  if (ours) return ours.forceFlush();
+  const peer = globalThis[Symbol.for('catalyst.bench.peer-flush')];
+  if (peer) return peer();
+}
+
+/** CPU time (user + system, all threads) in microseconds. */
+function cpuNow() {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+const tasks = {
+  /** Per-call cost: CPU over N plain calls, then over N streamed calls, each followed by a flush. */
+  async cpu(OpenAI) {
+    const client = makeClient(OpenAI);
+    const n = num('BENCH_N', 2000);
+    const warmup = num('BENCH_WARMUP', 200);
+    const chunks = num('BENCH_CHUNKS', 200);
+    for (let i = 0; i < warmup; i++) await plainCall(client);
+    for (let i = 0; i < warmup / 4; i++) await streamCall(client, chunks);
+    await flushTracing();
+
+    const measure = async (call) => {
+      const cpu0 = cpuNow();
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) await call();
+      await flushTracing();
+      return { cpuUs: cpuNow() - cpu0, wallMs: performance.now() - t0 };
+    };
+    // BENCH_KINDS narrows the run to one kind of call (for profiling one path).
+    const kinds = (process.env.BENCH_KINDS ?? 'plain,stream').split(',');
+    const plain = kinds.includes('plain') ? await measure(() => plainCall(client)) : undefined;
+    const stream = kinds.includes('stream') ? await measure(() => streamCall(client, chunks)) : undefined;
+    return { n, chunks, plain, stream };
+  },
+
+  /** Stream timing: per stream, time to the first chunk and to the end; medians of N streams. */
+  async streams(OpenAI) {
+    const client = makeClient(OpenAI);
+    const n = num('BENCH_N', 200);
+    const chunks = num('BENCH_CHUNKS', 200);
+    for (let i = 0; i < num('BENCH_WARMUP', 50); i++) await streamCall(client, chunks);
+    await flushTracing();
+    const first = [];
+    const total = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      await streamCall(client, chunks, () => first.push(performance.now() - t0));
+      total.push(performance.now() - t0);
+    }
+    return { n, chunks, firstChunkMs: median(first), totalMs: median(total) };
+  },
+
+  /** Export size: N plain calls, then a flush; the collector counts spans and bytes. */
+  async spans(OpenAI) {
+    const client = makeClient(OpenAI);
+    const n = num('BENCH_N', 100);
+    for (let i = 0; i < n; i++) await plainCall(client);
+    await flushTracing();
+    return { n };
+  },
+
+  /**
+   * Outage: N plain calls, CONCURRENCY at a time, while the tracing endpoint
+   * refuses connections; peak RSS at checkpoints shows whether memory grows
+   * with the number of calls.
+   */
+  async outage(OpenAI) {
+    const client = makeClient(OpenAI, process.env.BENCH_FETCH === 'canned' ? { fetch: cannedFetch() } : {});
+    const n = num('BENCH_N', 20000);
+    const concurrency = num('BENCH_CONCURRENCY', 8);
+    const checkpoints = [n / 8, n / 4, n / 2, n].map(Math.round);
+    const seen = [];
+    let started = 0;
+    let done = 0;
+    const t0 = performance.now();
+    const worker = async () => {
+      while (started < n) {
+        started++;
+        await plainCall(client);
+        done++;
+        if (done === checkpoints[seen.length]) {
+          seen.push({ calls: done, maxRssKiB: process.resourceUsage().maxRSS, rssKiB: Math.round(process.memoryUsage.rss() / 1024) });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    const wallMs = performance.now() - t0;
+    const batch = globalThis[Symbol.for('@catalyst/tracing.state')]?.pipeline?.batch;
+    const maxRssKiB = process.resourceUsage().maxRSS;
+    // What is still held once garbage is gone (node --expose-gc): retention, as opposed to heap slack.
+    let heapAfterGcKiB = null;
+    if (typeof globalThis.gc === 'function') {
+      globalThis.gc();
+      heapAfterGcKiB = Math.round(process.memoryUsage().heapUsed / 1024);
+    }
+    return { n, concurrency, wallMs, checkpoints: seen, dropped: batch?.dropped ?? null, maxRssKiB, heapAfterGcKiB };
+  },
+};
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Runs BENCH_TASK and prints its result as the last line of stdout. */
+async function runTask(OpenAI) {
+  const name = process.env.BENCH_TASK;
+  const task = tasks[name];
+  if (!task) throw new Error(`workload: unknown BENCH_TASK ${name}`);
+  const result = await task(OpenAI);
+  result.maxRssKiB ??= process.resourceUsage().maxRSS;
+  // Milliseconds since the process started: the parent's wall time minus this is how long exit took.
+  result.uptimeMs = performance.now();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  // BENCH_EXIT=1: leave at once (runs that measure memory, not how the process winds down).
+  if (process.env.BENCH_EXIT === '1') process.exit();
+}
+
+module.exports = { runTask, tasks, flushTracing };

@@ -1,0 +1,64 @@
+// Spawning bench children: a clean environment (nothing from the developer's
+// shell that configures the agent, OTel or the SDKs), wall time by hrtime
+// around the child, and the child's result read from its last stdout line.
+import { spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { cleanEnv } from '../../test/harness/run-child.mjs';
+
+/**
+ * @param {{ node: string, args: string[], env?: Record<string, string>, cwd?: string, timeoutMs?: number }} options
+ * @returns {Promise<{ wallMs: number, stdout: string, stderr: string, result: any }>}
+ */
+export function runNode({ node, args, env = {}, cwd, timeoutMs = 180_000 }) {
+  const childEnv = { ...cleanEnv(), ...env };
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(node, args, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (code, signal) => {
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      clearTimeout(timer);
+      const last = stdout.trim().split('\n').pop() ?? '';
+      let result;
+      try {
+        result = JSON.parse(last);
+      } catch {
+        result = undefined;
+      }
+      if (code !== 0 || result === undefined) {
+        reject(new Error(`bench child ${args.join(' ')} ${signal ? `killed by ${signal}` : `exited ${code}`}\n--- stdout ---\n${stdout.slice(-2000)}\n--- stderr ---\n${stderr.slice(-4000)}`));
+        return;
+      }
+      resolve({ wallMs, stdout, stderr, result });
+    });
+  });
+}
+
+/**
+ * Runs `fn(variant, round)` for `rounds` rounds, every variant once per round,
+ * the order rotated each round so no variant always goes first (or last) after
+ * the same neighbour. Returns each variant's results in round order.
+ * @template T
+ * @param {number} rounds @param {string[]} variants
+ * @param {(variant: string, round: number) => Promise<T>} fn
+ * @returns {Promise<Record<string, T[]>>}
+ */
+export async function alternate(rounds, variants, fn) {
+  /** @type {Record<string, T[]>} */
+  const out = Object.fromEntries(variants.map((v) => [v, []]));
+  for (let r = 0; r < rounds; r++) {
+    const order = variants.map((_, i) => variants[(i + r) % variants.length]);
+    for (const v of order) out[v].push(await fn(v, r));
+  }
+  return out;
+}
+
+export const fileUrl = (path) => pathToFileURL(path).href;
