@@ -26,6 +26,7 @@ const entries = {
   register: 'register.ts',
   index: 'src/index.ts',
   openai: 'src/integrations/openai/index.ts',
+  semconv: 'src/semconv/index.ts',
   anthropic: 'src/integrations/anthropic/index.ts',
   cli: 'src/cli/main.ts',
   'vendor/otlp-http': 'src/export/otlp-vendor.ts',
@@ -57,7 +58,7 @@ await build({
   legalComments: 'none',
 });
 
-const wrappers = { 'index.mjs': 'index.js', 'openai.mjs': 'openai.js', 'anthropic.mjs': 'anthropic.js' };
+const wrappers = { 'index.mjs': 'index.js', 'openai.mjs': 'openai.js', 'semconv.mjs': 'semconv.js', 'anthropic.mjs': 'anthropic.js' };
 mkdirSync(join(dist, 'esm'), { recursive: true });
 for (const [wrapper, target] of Object.entries(wrappers)) {
   const names = Object.keys(require(join(dist, target))).filter((n) => n !== 'default' && n !== '__esModule');
