@@ -2,6 +2,7 @@ import { isMainThread } from 'node:worker_threads';
 import type { Tracer } from '@opentelemetry/api';
 import { getState, type AgentState } from './state';
 import { resolveConfig } from './config/config';
+import { parseBoolean } from './config/parse';
 import type { CatalystOptions, ResolvedConfig } from './config/types';
 import { setDebug, warnOnce, debug } from './diagnostics/report';
 import { INTEGRATIONS } from './integrations/registry';
@@ -27,7 +28,7 @@ export function startAgent(options: CatalystOptions = {}, source: 'preload' | 's
   const state = getState();
   if (state.config) return { state, active: !!state.pipeline, problems: [] };
 
-  if (!isMainThread && process.env.CATALYST_TRACE_WORKERS?.trim().toLowerCase() !== 'true') {
+  if (!isMainThread && !tracesWorkers()) {
     // Workers re-run --import; tracing them is opt-in. Leave state.config unset so nothing else starts here.
     return { state, active: false, problems: [] };
   }
@@ -73,4 +74,12 @@ function installHooks(state: AgentState, config: ResolvedConfig): void {
     state.hooksInstalled.esm = true;
     installEsmHook(specs, onLoad);
   }
+}
+
+/** Read before the config is resolved (a worker must not resolve it at all); same spellings as every boolean. */
+function tracesWorkers(): boolean {
+  const raw = process.env.CATALYST_TRACE_WORKERS;
+  if (raw === undefined) return false;
+  const parsed = parseBoolean(raw);
+  return 'value' in parsed && parsed.value;
 }

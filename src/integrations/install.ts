@@ -32,6 +32,10 @@ export function applyIntegration(spec: IntegrationSpec, moduleExports: unknown, 
     const patcher = spec.load();
     const count = patcher.patch(moduleExports, ctx);
     debug(`${spec.packageName}${version ? `@${version}` : ''}: ${count} method(s) wrapped`);
+    // 0 wrapped is "already done" only if something was patched before; otherwise the SDK's shape drifted.
+    if (count === 0 && results.get(spec.name)?.status !== 'patched') {
+      return record({ status: 'skipped', version, reason: 'none of the traced methods exists in this version' });
+    }
     return record({ status: 'patched', version });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

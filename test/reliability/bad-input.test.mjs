@@ -397,9 +397,7 @@ describe('an SDK whose shape drifted', () => {
     expect(spans.map((s) => s.attributes['llm.input_messages.0.message.content'])).toEqual(['[real] Capital of France?']);
   });
 
-  // Needs a change outside this folder (src/integrations/install.ts): a patch that wrapped nothing on a
-  // module never patched before should record "skipped", not "patched". Flip to it() once it lands.
-  it.fails('a patched method missing while its class is still there (openai): "skipped", not "patched"', async () => {
+  it('a patched method missing while its class is still there (openai): "skipped", not "patched"', async () => {
     const { result, spans, install } = await run('openai');
     expect(result.drifted).toEqual({ choices: [{ message: { content: 'generated 1' } }] });
     expect(result.real).toBe('The capital of France is Paris.');
