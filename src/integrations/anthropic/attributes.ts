@@ -1,4 +1,5 @@
 import { Attr, MimeTypes, SpanKindValues } from '../../semconv/attr';
+import { isObj, str, type Attrs, type Obj } from '../shape';
 import { flattenMessages, flattenTools, type ContentPart, type Message, type ToolCall } from '../../semconv/messages';
 import { normalizeUsage, usageAttributes } from '../../semconv/usage';
 import { safeJson } from '../../trace/encode';
@@ -13,11 +14,6 @@ import { safeJson } from '../../trace/encode';
  * token the model read), `prompt_details.cache_read` / `cache_write` carry the
  * two cache counts, and the total is prompt + completion (semconv/usage.ts).
  */
-type Obj = Record<string, any>;
-type Attrs = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object';
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** `llm.provider` from the client's base URL; `llm.system` is always `anthropic`. */
 export function providerFromBaseURL(baseURL: unknown): string {

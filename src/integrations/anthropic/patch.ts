@@ -1,4 +1,5 @@
 import { context, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { resolveClass } from '../shape';
 import type { IntegrationPatcher, PatchContext } from '../types';
 import { wrapMethod, unwrapMethod } from '../../instrumentation/wrap-method';
 import { traceApiPromise, type CallHandlers, type StreamSink } from '../../instrumentation/stainless';
@@ -44,12 +45,6 @@ export function findClientClass(moduleExports: unknown): Record<string, any> | u
     if (isClient(candidate)) return candidate;
   }
   return undefined;
-}
-
-function resolve(root: Record<string, any>, path: readonly string[]): { prototype?: object } | undefined {
-  let node: any = root;
-  for (const key of path) node = node?.[key];
-  return typeof node === 'function' ? node : undefined;
 }
 
 function withOptions(args: any[], options: Record<string, unknown> | undefined): any[] {
@@ -262,7 +257,7 @@ export const anthropicPatcher: IntegrationPatcher = {
     if (!client) throw new Error('no Anthropic client class with a Messages resource in this module');
     let wrapped = 0;
     for (const target of TARGETS) {
-      const proto = resolve(client, target.path)?.prototype;
+      const proto = resolveClass(client, target.path)?.prototype;
       if (!proto) continue;
       if (wrapMethod(proto, 'create', makeCreateWrapper(target, ctx))) wrapped++;
       if (wrapMethod(proto, 'stream', makeStreamHelperWrapper())) wrapped++;
@@ -273,7 +268,7 @@ export const anthropicPatcher: IntegrationPatcher = {
     const client = findClientClass(moduleExports);
     if (!client) return;
     for (const target of TARGETS) {
-      const proto = resolve(client, target.path)?.prototype;
+      const proto = resolveClass(client, target.path)?.prototype;
       if (!proto) continue;
       unwrapMethod(proto, 'create');
       unwrapMethod(proto, 'stream');

@@ -1,4 +1,5 @@
 import { Attr, MimeTypes, SpanKindValues } from '../../semconv/attr';
+import { isObj, str, type Attrs, type Obj } from '../shape';
 import { flattenMessages, flattenTools, type ContentPart, type Message, type ToolCall } from '../../semconv/messages';
 import { normalizeUsage, usageAttributes } from '../../semconv/usage';
 import { safeJson } from '../../trace/encode';
@@ -7,11 +8,6 @@ import { safeJson } from '../../trace/encode';
  * OpenAI request/response -> OpenInference attributes. Pure functions of the
  * SDK's plain objects: no spans, no I/O, unit-tested on the fixtures.
  */
-type Obj = Record<string, any>;
-type Attrs = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object';
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** The `llm.provider` from the client's base URL: Azure and OpenAI-compatible hosts are told apart. */
 export function providerFromBaseURL(baseURL: unknown): string {

@@ -1,4 +1,5 @@
 import { context, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { resolveClass } from '../shape';
 import type { IntegrationPatcher, PatchContext } from '../types';
 import { wrapMethod, unwrapMethod } from '../../instrumentation/wrap-method';
 import { traceApiPromise, type CallHandlers } from '../../instrumentation/stainless';
@@ -65,12 +66,6 @@ export function findClientClass(moduleExports: unknown): Record<string, any> | u
   return undefined;
 }
 
-function resolve(root: Record<string, any>, path: readonly string[]): { prototype?: object } | undefined {
-  let node: any = root;
-  for (const key of path) node = node?.[key];
-  return typeof node === 'function' ? node : undefined;
-}
-
 function makeCreateWrapper(target: Target, ctx: PatchContext) {
   return (original: (...args: any[]) => any) =>
     function tracedCreate(this: { _client?: { baseURL?: string } }, ...args: any[]) {
@@ -118,7 +113,7 @@ export const openaiPatcher: IntegrationPatcher = {
     if (!client) throw new Error('no OpenAI client class with Chat resources in this module');
     let wrapped = 0;
     for (const target of TARGETS) {
-      const proto = resolve(client, target.path)?.prototype;
+      const proto = resolveClass(client, target.path)?.prototype;
       if (proto && wrapMethod(proto, 'create', makeCreateWrapper(target, ctx))) wrapped++;
     }
     return wrapped;
@@ -127,7 +122,7 @@ export const openaiPatcher: IntegrationPatcher = {
     const client = findClientClass(moduleExports);
     if (!client) return;
     for (const target of TARGETS) {
-      const proto = resolve(client, target.path)?.prototype;
+      const proto = resolveClass(client, target.path)?.prototype;
       if (proto) unwrapMethod(proto, 'create');
     }
   },
