@@ -22,12 +22,18 @@ if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json'), '--declarationDir', join(dist, 'types')], { stdio: 'inherit', cwd: root });
 }
 
+const SDK_PACKAGES = ['openai', 'openai/*', '@anthropic-ai/*', '@langchain/*', 'langchain', 'langchain/*', 'ai', 'ai/*', '@ai-sdk/*', '@openai/*'];
+
 const entries = {
   register: 'register.ts',
   index: 'src/index.ts',
   openai: 'src/integrations/openai/index.ts',
   semconv: 'src/semconv/index.ts',
   anthropic: 'src/integrations/anthropic/index.ts',
+  langchain: 'src/integrations/langchain/index.ts',
+  langgraph: 'src/integrations/langgraph/index.ts',
+  'ai-sdk': 'src/integrations/ai-sdk/index.ts',
+  'openai-agents': 'src/integrations/openai-agents/index.ts',
   cli: 'src/cli/main.ts',
   'vendor/otlp-http': 'src/export/otlp-vendor.ts',
 };
@@ -52,15 +58,20 @@ await build({
   format: 'cjs',
   mainFields: ['module', 'main'],
   // Loader hooks must stay real files (they register themselves by path); the rest is opt-in and lazy.
-  external: ['import-in-the-middle', 'import-in-the-middle/*', 'require-in-the-middle', '@opentelemetry/instrumentation'],
+  // SDKs are the app's: an integration only ever receives them from a hook or from the caller.
+  external: ['import-in-the-middle', 'import-in-the-middle/*', 'require-in-the-middle', '@opentelemetry/instrumentation', ...SDK_PACKAGES],
   plugins: [lazyExporter],
   logLevel: 'warning',
   legalComments: 'none',
 });
 
-const wrappers = { 'index.mjs': 'index.js', 'openai.mjs': 'openai.js', 'semconv.mjs': 'semconv.js', 'anthropic.mjs': 'anthropic.js' };
+// Every library entry gets an ESM face; register, cli and the vendored exporter are not imported by name.
+const wrappers = Object.fromEntries(
+  Object.keys(entries).filter((name) => !['register', 'cli', 'vendor/otlp-http'].includes(name)).map((name) => [`${name}.mjs`, `${name}.js`]),
+);
 mkdirSync(join(dist, 'esm'), { recursive: true });
 for (const [wrapper, target] of Object.entries(wrappers)) {
+  if (!existsSync(join(dist, target))) continue;
   const names = Object.keys(require(join(dist, target))).filter((n) => n !== 'default' && n !== '__esModule');
   writeFileSync(
     join(dist, 'esm', wrapper),

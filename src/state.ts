@@ -30,6 +30,8 @@ export interface AgentState {
   readonly installResults: Map<string, InstallResult>;
   /** Streams whose spans are still open; ended at shutdown so none is lost. */
   readonly openSpans: Set<{ end(reason: string): void }>;
+  /** Frameworks' maps from their current run to our span (see trace/parent-context.ts); optional because older copies made state without it. */
+  parentResolvers?: Map<string, import('./trace/parent-context').ParentResolver>;
 }
 
 type GlobalWithState = typeof globalThis & { [STATE_KEY]?: AgentState };

@@ -1,4 +1,4 @@
-import { context, type Tracer } from '@opentelemetry/api';
+import { type Tracer } from '@opentelemetry/api';
 import { Attr, SpanKindValues } from '../semconv/attr';
 import { withFreshIdentity } from '../trace/identity';
 import { writeAttributes, cappedAttributeValue } from '../trace/write';
@@ -7,6 +7,7 @@ import { safely } from '../instrumentation/safe';
 import { isTracer, resolveTracer } from './resolve-tracer';
 import { runInSpan, spanName } from './run-in-span';
 import type { SpanHandle } from './span-handle';
+import { parentContext } from '../trace/parent-context';
 
 export interface AgentSpanOptions {
   agentId?: string;
@@ -51,7 +52,7 @@ export function agentSpan<T>(...args: [AgentSpanOptions, (span: SpanHandle) => T
     [Attr.METADATA]: opts.metadata,
     [Attr.TAGS]: opts.tags,
   };
-  const parent = context.active();
+  const parent = parentContext('api');
   // The kind is set at start so the identity processor knows not to hand the outer agent's id and name to this one.
   const span = tracer.startSpan(spanName(opts.spanName ?? agentName ?? 'agent'), { attributes: { [Attr.SPAN_KIND]: SpanKindValues.AGENT } }, parent);
   const ctx =

@@ -1,4 +1,4 @@
-import { context, type Tracer } from '@opentelemetry/api';
+import { type Tracer } from '@opentelemetry/api';
 import { Attr, SpanKindValues, type SpanKindValue } from '../semconv/attr';
 import { writeAttributes } from '../trace/write';
 import { safely } from '../instrumentation/safe';
@@ -6,6 +6,7 @@ import { isTracer, resolveTracer } from './resolve-tracer';
 import { runInSpan, spanName } from './run-in-span';
 import { inputAttributes } from './agent-span';
 import type { SpanHandle } from './span-handle';
+import { parentContext } from '../trace/parent-context';
 
 export interface ManualSpanOptions {
   spanName?: string;
@@ -35,7 +36,7 @@ export function manualSpan<T>(...args: [ManualSpanOptions, (span: SpanHandle) =>
   const opts = options ?? {};
   // A kind that is not text (a typo'd variable, an object) falls back to the default rather than becoming JSON.
   const kind = typeof opts.spanKind === 'string' && opts.spanKind.trim() !== '' ? opts.spanKind : SpanKindValues.CHAIN;
-  const parent = context.active();
+  const parent = parentContext('api');
   const span = tracer.startSpan(spanName(opts.spanName ?? opts.name ?? opts.toolName ?? kind.toLowerCase()), undefined, parent);
   safely('manualSpan', () => {
     writeAttributes(span, {

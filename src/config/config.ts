@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { integrationNames } from '../integrations/registry';
+import { findIntegration, integrationNames } from '../integrations/registry';
 import { DEFAULT_STORE_SUBDIR } from '../store/format';
 import type { CatalystOptions, PrivacyConfig, ResolvedConfig, TlsFiles } from './types';
 import { isSendableHeaderValue, parseBoolean, parseHeaderList, parseHttpUrl, parseKeyValueList, parseList, parsePositiveInt, type Parsed } from './parse';
@@ -190,8 +190,8 @@ export function resolveConfig(rawOptions: CatalystOptions = {}, env: Env = proce
   const known = integrationNames();
   /** One line per variable, however many names in it are wrong. */
   const checkNames = (names: string[], source: string): string[] | undefined => {
-    const good = names.filter((n) => known.includes(n));
-    const bad = names.filter((n) => !known.includes(n));
+    const good = [...new Set(names.map((n) => findIntegration(n)?.name).filter((n): n is string => !!n))];
+    const bad = names.filter((n) => !findIntegration(n));
     if (good.length === 0) {
       problems.push(`${source} names no known integration${bad.length ? ` (${bad.map(quote).join(', ')})` : ''} (known: ${known.join(', ')}); it is ignored`);
       return undefined;

@@ -29,6 +29,7 @@ export function integrationNames(): string[] {
   return INTEGRATIONS.map((i) => i.name);
 }
 
+/** The integration a name or one of its aliases stands for. */
 export function findIntegration(name: string): IntegrationSpec | undefined {
-  return INTEGRATIONS.find((i) => i.name === name);
+  return INTEGRATIONS.find((i) => i.name === name || i.aliases?.includes(name));
 }

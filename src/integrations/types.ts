@@ -9,6 +9,8 @@ import type { Tracer } from '@opentelemetry/api';
 export interface IntegrationSpec {
   /** The name users write in CATALYST_INSTRUMENTATIONS and setup({ modules }). */
   readonly name: string;
+  /** Other spellings accepted wherever a name is (e.g. `openaiAgents` for setup({ modules }) keys). */
+  readonly aliases?: readonly string[];
   /** The npm package whose loading triggers the patch. */
   readonly packageName: string;
   /** Majors the patcher is tested against; others are skipped with a reason. */

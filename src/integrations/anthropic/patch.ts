@@ -1,4 +1,4 @@
-import { context, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { resolveClass } from '../shape';
 import type { IntegrationPatcher, PatchContext } from '../types';
 import { wrapMethod, unwrapMethod } from '../../instrumentation/wrap-method';
@@ -9,6 +9,7 @@ import { writeAttributes } from '../../trace/write';
 import * as map from './attributes';
 import { messageStreamAccumulator, sseDecoder } from './stream';
 import { optionsForCreate, optionsForStreamHelper } from './native-telemetry';
+import { parentContext } from '../../trace/parent-context';
 
 /**
  * Where and what to wrap in `@anthropic-ai/sdk`: `create` and `stream` of the
@@ -59,12 +60,14 @@ function makeCreateWrapper(target: Target, ctx: PatchContext) {
     function tracedCreate(this: Resource, ...args: any[]) {
       const body = args[0];
       const client = this?._client;
-      const span = safely('anthropic.start', () => startSpan(ctx.getTracer(), target, body, client?.baseURL));
+      // Resolved once, so the span and the call it wraps share one parent.
+      const parent = parentContext('provider');
+      const span = safely('anthropic.start', () => startSpan(ctx.getTracer(), target, body, client?.baseURL, parent));
       if (!span) return original.apply(this, args);
       const callArgs = withOptions(args, safely('anthropic.native', () => optionsForCreate(client, args[1], span)));
       let returned: unknown;
       try {
-        returned = context.with(trace.setSpan(context.active(), span), () => original.apply(this, callArgs));
+        returned = context.with(trace.setSpan(parent, span), () => original.apply(this, callArgs));
       } catch (error) {
         endWithError(span, error);
         throw error;
@@ -87,8 +90,8 @@ function makeStreamHelperWrapper() {
     };
 }
 
-function startSpan(tracer: Tracer, target: Target, body: unknown, baseURL: unknown): Span {
-  const span = tracer.startSpan(target.spanName, undefined, context.active());
+function startSpan(tracer: Tracer, target: Target, body: unknown, baseURL: unknown, parent: Context): Span {
+  const span = tracer.startSpan(target.spanName, undefined, parent);
   writeAttributes(span, map.messagesRequestAttributes(body, map.providerFromBaseURL(baseURL)));
   return span;
 }

@@ -1,4 +1,4 @@
-import { context, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { resolveClass } from '../shape';
 import type { IntegrationPatcher, PatchContext } from '../types';
 import { wrapMethod, unwrapMethod } from '../../instrumentation/wrap-method';
@@ -8,6 +8,7 @@ import { safely } from '../../instrumentation/safe';
 import { writeAttributes } from '../../trace/write';
 import * as map from './attributes';
 import { chatCompletionAccumulator, completionAccumulator, responsesAccumulator, type Accumulator } from './stream';
+import { parentContext } from '../../trace/parent-context';
 
 /**
  * Where and what to wrap in `openai`: the `create` method of four resource
@@ -70,11 +71,13 @@ function makeCreateWrapper(target: Target, ctx: PatchContext) {
   return (original: (...args: any[]) => any) =>
     function tracedCreate(this: { _client?: { baseURL?: string } }, ...args: any[]) {
       const body = args[0];
-      const span = safely('openai.start', () => startSpan(ctx.getTracer(), target, body, this?._client?.baseURL));
+      // Resolved once, so the span and the call it wraps share one parent.
+      const parent = parentContext('provider');
+      const span = safely('openai.start', () => startSpan(ctx.getTracer(), target, body, this?._client?.baseURL, parent));
       if (!span) return original.apply(this, args);
       let returned: unknown;
       try {
-        returned = context.with(trace.setSpan(context.active(), span), () => original.apply(this, args));
+        returned = context.with(trace.setSpan(parent, span), () => original.apply(this, args));
       } catch (error) {
         endWithError(span, error);
         throw error;
@@ -83,8 +86,8 @@ function makeCreateWrapper(target: Target, ctx: PatchContext) {
     };
 }
 
-function startSpan(tracer: Tracer, target: Target, body: unknown, baseURL: unknown): Span {
-  const span = tracer.startSpan(target.spanName, undefined, context.active());
+function startSpan(tracer: Tracer, target: Target, body: unknown, baseURL: unknown, parent: Context): Span {
+  const span = tracer.startSpan(target.spanName, undefined, parent);
   writeAttributes(span, target.request(body, map.providerFromBaseURL(baseURL)));
   return span;
 }
