@@ -1,47 +1,56 @@
 import * as nodeModule from 'node:module';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hookTargets, needsInternals, normaliseModuleName } from './targets';
 import type { IntegrationSpec } from '../src/integrations/types';
 import type { OnModuleLoad } from './cjs';
-import { debug, warnOnce } from '../src/diagnostics/report';
+import { debug, reportInternalError, warnOnce } from '../src/diagnostics/report';
 
 export type EsmLoaderMode = 'sync' | 'async' | 'none';
 
+/** The loader hooks file, copied beside the bundles by the build (dist/hooks/esm-loader.mjs). */
+const LOADER_FILE = join(__dirname, 'hooks', 'esm-loader.mjs');
+
+interface SyncHooks {
+  resolve: (...args: any[]) => unknown;
+  load: (...args: any[]) => unknown;
+}
+
 /**
- * The ESM side: import-in-the-middle, limited to the registry's packages.
- * In-thread synchronous hooks (module.registerHooks) where Node supports them,
- * nearly free; the off-thread loader (module.register) otherwise. Either way the
- * include list keeps every other module off the wrapping path.
+ * The ESM side: import-in-the-middle, limited to the registry's packages, and
+ * loaded only when the first of them is imported (hooks/esm-loader.mjs), so an
+ * app pays for it only when there is something to trace. In-thread
+ * synchronous hooks (module.registerHooks) where Node supports them; the
+ * off-thread loader (module.register) otherwise.
  */
 export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModuleLoad): EsmLoaderMode {
   const targets = hookTargets(specs);
   if (targets.length === 0) return 'none';
   const include = [...new Set(targets.map((t) => t.moduleName))];
-  const mode = registerLoader(include);
-  if (mode === 'none') return mode;
-
-  const { Hook } = require('import-in-the-middle') as typeof import('import-in-the-middle');
-  const byName = new Map(targets.map((t) => [t.moduleName, t.spec]));
-  const packages = [...new Set(specs.map((s) => s.packageName))];
-  new Hook(packages, { internals: needsInternals(targets) }, (moduleExports, name, baseDir) => {
-    const spec = byName.get(normaliseModuleName(name));
-    if (spec) onLoad(spec, moduleExports, baseDir ?? undefined);
-  });
-  return mode;
-}
-
-function registerLoader(include: string[]): EsmLoaderMode {
+  const installHook = (): void => {
+    const { Hook } = require('import-in-the-middle') as typeof import('import-in-the-middle');
+    const byName = new Map(targets.map((t) => [t.moduleName, t.spec]));
+    const packages = [...new Set(specs.map((s) => s.packageName))];
+    new Hook(packages, { internals: needsInternals(targets) }, (moduleExports, name, baseDir) => {
+      const spec = byName.get(normaliseModuleName(name));
+      if (spec) onLoad(spec, moduleExports, baseDir ?? undefined);
+    });
+  };
   try {
+    const data = { include, iitmHookUrl: pathToFileURL(require.resolve('import-in-the-middle/hook.mjs')).href };
     if (supportsSyncHooks()) {
-      // require(esm) works on every Node version that has working sync hooks.
-      const { register } = require('import-in-the-middle/register-hooks.mjs') as { register(o: { include: string[] }): void };
-      register({ include });
-      debug('ESM hooks: in-thread (module.registerHooks)');
+      // In this thread: the Hook is made at the moment the first included module resolves.
+      const { createSyncHooks } = require(LOADER_FILE) as { createSyncHooks(d: typeof data, onActivate: () => void, onFailure: (e: unknown) => void): SyncHooks };
+      const hooks = createSyncHooks(data, installHook, (error) => reportInternalError('loading the ESM hooks', error));
+      (nodeModule as unknown as { registerHooks(h: SyncHooks): void }).registerHooks(hooks);
+      debug('ESM hooks: in-thread (module.registerHooks), import-in-the-middle on first traced import');
       return 'sync';
     }
     if (typeof nodeModule.register === 'function') {
-      nodeModule.register('import-in-the-middle/hook.mjs', pathToFileURL(__filename), { data: { include } });
-      debug('ESM hooks: off-thread loader (module.register)');
+      // Off-thread: the loader cannot call back into this thread in time, so the Hook is made now.
+      installHook();
+      nodeModule.register(pathToFileURL(LOADER_FILE), { data });
+      debug('ESM hooks: off-thread loader (module.register), import-in-the-middle on first traced import');
       return 'async';
     }
   } catch (error) {
