@@ -1,6 +1,6 @@
 import { isMainThread } from 'node:worker_threads';
 import type { Tracer } from '@opentelemetry/api';
-import { getState, type AgentState } from './state';
+import { getState, livePipeline, type AgentState } from './state';
 import { resolveConfig } from './config/config';
 import { parseBoolean } from './config/parse';
 import type { CatalystOptions, ResolvedConfig } from './config/types';
@@ -26,7 +26,7 @@ export interface StartResult {
 
 export function startAgent(options: CatalystOptions = {}, source: 'preload' | 'setup'): StartResult {
   const state = getState();
-  if (state.config) return { state, active: !!state.pipeline, problems: [] };
+  if (state.config) return { state, active: !!state.startPipeline, problems: [] };
 
   if (!isMainThread && !tracesWorkers()) {
     // Workers re-run --import; tracing them is opt-in. Leave state.config unset so nothing else starts here.
@@ -42,11 +42,17 @@ export function startAgent(options: CatalystOptions = {}, source: 'preload' | 's
     return { state, active: false, problems };
   }
 
-  const { buildPipeline } = require('./export/pipeline') as typeof import('./export/pipeline');
-  const { installLifecycle } = require('./export/lifecycle') as typeof import('./export/lifecycle');
-  const pipeline = buildPipeline(config);
-  state.pipeline = pipeline;
-  installLifecycle(pipeline, config.flushTimeoutMs);
+  state.startPipeline = () => {
+    if (!state.pipeline) {
+      const { buildPipeline } = require('./export/pipeline') as typeof import('./export/pipeline');
+      const { installLifecycle } = require('./export/lifecycle') as typeof import('./export/lifecycle');
+      const pipeline = buildPipeline(config);
+      state.pipeline = pipeline;
+      installLifecycle(pipeline, config.flushTimeoutMs);
+      debug('export pipeline started');
+    }
+    return state.pipeline;
+  };
   installHooks(state, config);
   debug(`started from ${source}; service ${config.serviceName}`);
   return { state, active: true, problems };
@@ -57,7 +63,7 @@ export function enabledSpecs(config: ResolvedConfig): IntegrationSpec[] {
 }
 
 export function patchContext(state: AgentState): PatchContext {
-  return { getTracer: (): Tracer => state.pipeline!.tracer };
+  return { getTracer: (): Tracer => livePipeline(state)!.tracer };
 }
 
 function installHooks(state: AgentState, config: ResolvedConfig): void {

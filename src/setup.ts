@@ -8,7 +8,7 @@ import type { CatalystOptions } from './config/types';
 import { INTEGRATIONS, findIntegration } from './integrations/registry';
 import { applyIntegration, readVersion } from './integrations/install';
 import type { InstallResult } from './integrations/types';
-import { getState, type AgentState } from './state';
+import { getState, livePipeline, type AgentState } from './state';
 import { warnOnce } from './diagnostics/report';
 import { CatalystConfigError, CatalystInstrumentationError } from './errors';
 import { PACKAGE_NAME } from './version';
@@ -60,7 +60,7 @@ export async function setup(options: SetupOptions = {}): Promise<CatalystHandle>
 
 /** The handle of the running agent, for code that did not call setup() itself. */
 export function handle(state: AgentState = getState()): CatalystHandle {
-  const pipeline = state.pipeline;
+  const pipeline = livePipeline(state);
   return {
     tracer: pipeline?.tracer ?? new ProxyTracerProvider().getTracer(PACKAGE_NAME),
     provider: pipeline?.provider,
@@ -75,7 +75,7 @@ function installResults(state: AgentState): InstallResult[] {
   return INTEGRATIONS.map((spec) => {
     const known = state.installResults.get(spec.name);
     if (known) return { ...known };
-    if (!state.pipeline) return { name: spec.name, packageName: spec.packageName, status: 'disabled', reason: 'tracing is off' };
+    if (!state.startPipeline) return { name: spec.name, packageName: spec.packageName, status: 'disabled', reason: 'tracing is off' };
     if (enabled && !enabled.has(spec.name)) return { name: spec.name, packageName: spec.packageName, status: 'disabled', reason: 'excluded by configuration' };
     return { name: spec.name, packageName: spec.packageName, status: 'not-installed' };
   });

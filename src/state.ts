@@ -22,7 +22,10 @@ export interface AgentState {
   /** The copy of the package that started first; later copies defer to it. */
   readonly owner: string;
   config?: ResolvedConfig;
+  /** The export pipeline once built; see livePipeline(). */
   pipeline?: Pipeline;
+  /** Set when tracing is on: builds the pipeline on first need (the first span, setup(), a flush). */
+  startPipeline?: () => Pipeline;
   /** Hook installation happens once per process, whichever entry comes first. */
   hooksInstalled: { cjs: boolean; esm: boolean };
   /** Prototypes or objects already patched, across copies and module builds. */
@@ -50,4 +53,14 @@ export function getState(): AgentState {
     g[STATE_KEY] = state;
   }
   return state;
+}
+
+/**
+ * The running pipeline, built now if tracing is on and nothing needed it yet.
+ * The OTel SDK, the exporter and the context manager cost start-up time and,
+ * on Node 20, a promise hook for the whole app: an app that never makes a
+ * traced call never pays for them.
+ */
+export function livePipeline(state: AgentState = getState()): Pipeline | undefined {
+  return state.pipeline ?? state.startPipeline?.();
 }

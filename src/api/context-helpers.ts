@@ -1,4 +1,5 @@
 import { context } from '@opentelemetry/api';
+import { livePipeline } from '../state';
 import { Attr } from '../semconv/attr';
 import { withIdentity } from '../trace/identity';
 import { cappedAttributeValue } from '../trace/write';
@@ -22,5 +23,7 @@ export function withMetadata<T>(metadata: Record<string, unknown>, fn: () => T):
 function withValue<T>(key: string, value: unknown, fn: () => T): T {
   const encoded = cappedAttributeValue(key, value);
   if (encoded === undefined) return fn();
+  // The context manager starts with the pipeline; without it context.with() would carry nothing.
+  livePipeline();
   return context.with(withIdentity(context.active(), { [key]: encoded }), fn);
 }

@@ -1,5 +1,5 @@
 import { trace, type Tracer } from '@opentelemetry/api';
-import { getState } from '../state';
+import { livePipeline } from '../state';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 
 /**
@@ -8,7 +8,7 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
  * OpenTelemetry's no-op tracer, so `fn` always runs.
  */
 export function resolveTracer(): Tracer {
-  return getState().pipeline?.tracer ?? trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION);
+  return livePipeline()?.tracer ?? trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION);
 }
 
 export function isTracer(value: unknown): value is Tracer {
