@@ -4,7 +4,7 @@
 // OTel SDK costs ~7 ms bundled against ~70 ms as separate files). tsc checks
 // types and writes the .d.ts files. Each entry also gets a thin ESM wrapper.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync, chmodSync, existsSync, copyFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync, chmodSync, existsSync, copyFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,18 +35,35 @@ const entries = {
   'ai-sdk': 'src/integrations/ai-sdk/index.ts',
   'openai-agents': 'src/integrations/openai-agents/index.ts',
   cli: 'src/cli/main.ts',
-  'vendor/otlp-http': 'src/export/otlp-vendor.ts',
 };
 
-/** The exporter stays in its own file, loaded on first export; every bundle points at it. */
-const lazyExporter = {
-  name: 'lazy-exporter',
+/**
+ * Code the preload needs only later lives in files of its own, loaded on first
+ * use, so start-up never compiles it: the exporter (first export), the export
+ * pipeline and its exit handling (first span), and each integration's patch
+ * code (when its SDK loads). Every bundle requires the same file, so a process
+ * holds one copy however many entries it loads.
+ */
+const integrationFolders = readdirSync(join(root, 'src/integrations'), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(root, 'src/integrations', d.name, 'patch.ts')))
+  .map((d) => d.name);
+const lazyChunks = [
+  { importer: 'src/export/otlp-exporter.ts', specifier: './otlp-vendor', chunk: 'vendor/otlp-http', source: 'src/export/otlp-vendor.ts' },
+  { importer: 'src/agent.ts', specifier: './export/pipeline', chunk: 'lazy-pipeline', source: 'src/export/pipeline.ts' },
+  { importer: 'src/agent.ts', specifier: './export/lifecycle', chunk: 'lazy-lifecycle', source: 'src/export/lifecycle.ts' },
+  ...integrationFolders.map((name) => ({ importer: 'src/integrations/registry.ts', specifier: `./${name}/patch`, chunk: `lazy-${name}`, source: `src/integrations/${name}/patch.ts` })),
+];
+const lazyFiles = {
+  name: 'lazy-files',
   setup(b) {
-    b.onResolve({ filter: /\/otlp-vendor$/ }, (args) =>
-      args.importer.endsWith('otlp-exporter.ts') ? { path: './vendor/otlp-http.js', external: true } : undefined,
-    );
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const chunk = lazyChunks.find((c) => args.path === c.specifier && args.importer === join(root, c.importer));
+      // Every chunk sits in dist/ (the exporter in dist/vendor/), as do the bundles that require them.
+      return chunk ? { path: `./${chunk.chunk}.js`, external: true } : undefined;
+    });
   },
 };
+for (const c of lazyChunks) entries[c.chunk] = c.source;
 
 await build({
   absWorkingDir: root,
@@ -60,7 +77,7 @@ await build({
   // Loader hooks must stay real files (they register themselves by path); the rest is opt-in and lazy.
   // SDKs are the app's: an integration only ever receives them from a hook or from the caller.
   external: ['import-in-the-middle', 'import-in-the-middle/*', 'require-in-the-middle', '@opentelemetry/instrumentation', ...SDK_PACKAGES],
-  plugins: [lazyExporter],
+  plugins: [lazyFiles],
   logLevel: 'warning',
   legalComments: 'none',
 });
@@ -71,7 +88,7 @@ copyFileSync(join(root, 'hooks', 'esm-loader.mjs'), join(dist, 'hooks', 'esm-loa
 
 // Every library entry gets an ESM face; register, cli and the vendored exporter are not imported by name.
 const wrappers = Object.fromEntries(
-  Object.keys(entries).filter((name) => !['register', 'cli', 'vendor/otlp-http'].includes(name)).map((name) => [`${name}.mjs`, `${name}.js`]),
+  Object.keys(entries).filter((name) => !['register', 'cli'].includes(name) && !lazyChunks.some((c) => c.chunk === name)).map((name) => [`${name}.mjs`, `${name}.js`]),
 );
 mkdirSync(join(dist, 'esm'), { recursive: true });
 for (const [wrapper, target] of Object.entries(wrappers)) {
