@@ -20,9 +20,17 @@ describe('requireMatcher', () => {
   });
 
   it('lets through a package requiring a hooked internal file relatively', () => {
-    expect(mayMatch('./client')).toBe(true);
-    expect(mayMatch('./client.js')).toBe(true);
-    expect(mayMatch('../client.cjs')).toBe(true);
+    const inOpenAI = '/app/node_modules/openai';
+    expect(mayMatch('./client', inOpenAI)).toBe(true);
+    expect(mayMatch('./client.js', `${inOpenAI}/lib`)).toBe(true);
+    expect(mayMatch('../client.cjs', `${inOpenAI}/resources`)).toBe(true);
+  });
+
+  it('keeps relative requires away unless they come from inside such a package', () => {
+    expect(mayMatch('./client', '/app/src')).toBe(false);
+    expect(mayMatch('./client')).toBe(false);
+    expect(mayMatch('./index', '/app/node_modules/lodash')).toBe(false);
+    expect(mayMatch('./util', '/app/node_modules/openai')).toBe(false);
   });
 
   it('lets through absolute paths into a hooked package', () => {
@@ -32,7 +40,7 @@ describe('requireMatcher', () => {
 
   it('keeps everything else away from require-in-the-middle', () => {
     for (const id of ['openai-compat', 'openaix/client', 'node:fs', 'fs', 'lodash', './util', '../core/error.js', '/app/src/openai.js', '@anthropic-ai/sdk-extra']) {
-      expect(mayMatch(id), id).toBe(false);
+      expect(mayMatch(id, '/app/src'), id).toBe(false);
     }
   });
 });
