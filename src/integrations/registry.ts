@@ -23,6 +23,25 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     files: [''],
     load: () => require('./anthropic/patch').anthropicPatcher,
   },
+  {
+    name: 'langchain',
+    packageName: '@langchain/core',
+    supportedMajors: [1],
+    // CallbackManager lives in dist/callbacks/manager (.cjs and .js). The ESM loader includes a module by the specifier
+    // it is imported with (`@langchain/core/callbacks/manager`, as LangGraph does) but reports it by file path, hence
+    // both spellings; `runnables` covers ESM apps that reach the manager only through @langchain/core's relative imports.
+    files: ['callbacks/manager', 'dist/callbacks/manager', 'runnables', 'dist/runnables/index'],
+    load: () => require('./langchain/patch').langchainPatcher,
+  },
+  {
+    name: 'langgraph',
+    packageName: '@langchain/langgraph',
+    supportedMajors: [1],
+    // The main entry exports CompiledStateGraph (Pregel's subclass); dist/pregel/index defines Pregel (CJS internal requires);
+    // `prebuilt` (ESM specifier and file path) for apps that import only createReactAgent.
+    files: ['', 'dist/pregel/index', 'prebuilt', 'dist/prebuilt/index'],
+    load: () => require('./langgraph/patch').langgraphPatcher,
+  },
 ];
 
 export function integrationNames(): string[] {
