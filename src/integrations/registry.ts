@@ -42,6 +42,16 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     files: ['', 'dist/pregel/index', 'prebuilt', 'dist/prebuilt/index'],
     load: () => require('./langgraph/patch').langgraphPatcher,
   },
+  {
+    name: 'ai-sdk',
+    aliases: ['ai', 'aiSdk'],
+    packageName: 'ai',
+    // 7 is tested (ESM only, Node >= 22); 6.x has the same global integration list, untested.
+    supportedMajors: [6, 7],
+    // The main entry: the patch registers a telemetry integration, it wraps no SDK call path.
+    files: [''],
+    load: () => require('./ai-sdk/patch').aiSdkPatcher,
+  },
 ];
 
 export function integrationNames(): string[] {

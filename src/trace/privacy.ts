@@ -24,7 +24,7 @@ const patterns: Array<[RegExp, Rule]> = [
   [new RegExp(`^${IN_MSG}\\.\\d+\\..*${ARGS_LEAF}`), 'inputArgs'],
   [new RegExp(`^${OUT_MSG}\\.\\d+\\..*${TEXT_LEAF}`), 'outputText'],
   [new RegExp(`^${OUT_MSG}\\.\\d+\\..*${ARGS_LEAF}`), 'outputArgs'],
-  [new RegExp(`^(?:${esc(SC.EMBEDDING_EMBEDDINGS)}\\.\\d+\\.${esc(SC.EMBEDDING_TEXT)}|${esc(SC.LLM_PROMPTS)}.*|${esc(SC.RETRIEVAL_DOCUMENTS)}\\.\\d+\\.${esc(SC.DOCUMENT_CONTENT)}|${esc(SC.TOOL_PARAMETERS)})$`), 'otherContent'],
+  [new RegExp(`^(?:${esc(SC.EMBEDDING_EMBEDDINGS)}\\.\\d+\\.${esc(SC.EMBEDDING_TEXT)}|${esc(SC.LLM_PROMPTS)}.*|${esc(SC.RETRIEVAL_DOCUMENTS)}\\.\\d+\\.${esc(SC.DOCUMENT_CONTENT)}|(?:${esc(SC.RERANKER_INPUT_DOCUMENTS)}|${esc(SC.RERANKER_OUTPUT_DOCUMENTS)})\\.\\d+\\.${esc(SC.DOCUMENT_CONTENT)}|${esc(SC.RERANKER_QUERY)}|${esc(SC.TOOL_PARAMETERS)})$`), 'otherContent'],
 ];
 
 const cache = new Map<string, Rule>();
