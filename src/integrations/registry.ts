@@ -52,6 +52,15 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     files: [''],
     load: () => require('./ai-sdk/patch').aiSdkPatcher,
   },
+  {
+    name: 'openai-agents',
+    aliases: ['openaiAgents'],
+    // agents-core holds the tracing-processor API; `@openai/agents` re-exports it (setup({ modules }) accepts either).
+    packageName: '@openai/agents-core',
+    supportedMajors: [0],
+    files: [''],
+    load: () => require('./openai-agents/patch').openaiAgentsPatcher,
+  },
 ];
 
 export function integrationNames(): string[] {
