@@ -1,7 +1,7 @@
 // 1. Start-up: wall time (hrtime around the spawned child) and peak RSS (the
 // child's own maxRSS at exit) of an app that imports `openai` and
-// `@anthropic-ai/sdk` and builds one client of each, ESM and CJS, under each
-// set-up. Budgets: on Node >= 22 (in-thread hooks) at most +15% wall and
+// `@anthropic-ai/sdk` and builds one client of each, ESM and CJS, and of an
+// ESM app that imports only `openai`, under each set-up. Budgets: on Node >= 22 (in-thread hooks) at most +15% wall and
 // +10 MiB over plain node; on Node 20 at most the off-thread loader's own cost
 // plus 40 ms.
 import { join } from 'node:path';
@@ -12,9 +12,11 @@ import { verdict } from './lib/table.mjs';
 import { LABELS, preloadArgs, tracingEnv } from './lib/variants.mjs';
 
 const VARIANTS = ['plain', 'loader', 'ours', 'peer'];
+// [module format, label, app]: the two-SDK apps, and the case the start-up budget names (an ESM app importing `openai`).
 const APPS_BY_FORMAT = /** @type {const} */ ([
   ['esm', 'ESM app', 'startup.mjs'],
   ['cjs', 'CJS app', 'startup.cjs'],
+  ['esm', 'ESM app, openai only', 'startup-openai.mjs'],
 ]);
 
 /** @param {import('./run.mjs').BenchContext} ctx */
@@ -33,7 +35,7 @@ export async function run(ctx) {
     // One discarded round warms the file cache and the binary (not worth it for a smoke run).
     if (!ctx.quick) await alternate(1, VARIANTS, launch);
     const results = await alternate(rounds, VARIANTS, launch);
-    raw[format] = results;
+    raw[file] = results;
 
     const wall = (v) => results[v].map((r) => r.wallMs);
     const rss = (v) => results[v].map((r) => r.rssMiB);

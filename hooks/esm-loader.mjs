@@ -1,17 +1,12 @@
 // The ESM loader hooks the agent registers, as a real file (module.register
-// needs a URL, and the build copies this file next to the bundles).
+// needs a URL, and the build copies this file next to the bundles). Two modes:
 //
-// import-in-the-middle's own hooks cost start-up even when the app never
-// imports a package we trace: its hook module pulls in two lexers (one of them
-// WebAssembly) and its resolve step runs for every module. These hooks pass
-// every module straight on until the first import that can reach a package of
-// the registry's include list; only then do they load import-in-the-middle's
-// hook factory and hand it everything from that point on. Once active, the
-// behaviour is exactly import-in-the-middle's.
-//
-// Used two ways: as the off-thread loader (module.register: initialize,
-// resolve, load) and, on Node versions with working synchronous hooks, in the
-// application thread (createSyncHooks for module.registerHooks).
+// - Off-thread (module.register, Node versions without working synchronous
+//   hooks): a source tap, below. No import-in-the-middle at all.
+// - In-thread (module.registerHooks): import-in-the-middle, limited to the
+//   registry's include list and loaded only at the first import that can
+//   reach one of those packages, so an app that imports none of them never
+//   pays for its lexers (one of them WebAssembly) or its per-module resolve.
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -65,30 +60,73 @@ function lazyIitm(data) {
   };
 }
 
-// --- off-thread loader (module.register) ---------------------------------
+// --- off-thread loader (module.register): the source tap -------------------
 
-/** @type {ReturnType<typeof lazyIitm> | undefined} */
-let offThread;
-/** @type {Promise<any> | undefined} */
-let activation;
+/**
+ * On Node versions without working synchronous hooks, every module already
+ * crosses to the loader thread and back; import-in-the-middle's wrapping adds
+ * lexing each wrapped module, a generated facade, and a CommonJS runtime
+ * imported into the app's thread: some 50 ms on an app importing `openai`.
+ * The off-thread loader does less. It appends two statements to each module
+ * the registry names: the module imports its own namespace and hands it to
+ * the agent in the app's thread (the global tap function hooks/esm.ts sets).
+ * The module itself is untouched; its namespace is the real one, so an
+ * integration patches classes and prototypes it reaches through it, which is
+ * what every integration does. Only ES modules are tapped (the registry's
+ * packages all ship an ESM build; their CommonJS builds go through require).
+ *
+ * @typedef {{ include: string[], tapKey: string }} TapData
+ */
 
-/** @param {LoaderData} data */
+/** @type {{ include: Set<string>, tapKey: string, entries: Map<string, string> } | undefined} */
+let tap;
+
+/** @param {TapData} data */
 export async function initialize(data) {
-  offThread = lazyIitm(data);
+  tap = { include: new Set(data.include), tapKey: data.tapKey, entries: new Map() };
 }
 
 export async function resolve(specifier, context, nextResolve) {
-  const lazy = offThread;
-  if (!lazy || (!lazy.active && !lazy.mayMatch(specifier, context.parentURL))) return nextResolve(specifier, context);
-  // Concurrent first imports share one activation. If it fails, modules load untraced: never a failed import.
-  activation ??= import(lazy.factoryUrl).then((factory) => lazy.activate(factory)).catch(() => null);
-  const hook = lazy.active ?? (await activation);
-  return hook ? hook.resolve(specifier, context, nextResolve) : nextResolve(specifier, context);
+  const result = await nextResolve(specifier, context);
+  // A package's main entry is known by the bare name it was imported with.
+  if (tap?.include.has(specifier) && result?.url) tap.entries.set(result.url, specifier);
+  return result;
 }
 
 export async function load(url, context, nextLoad) {
-  const hook = offThread?.active;
-  return hook ? hook.load(url, context, nextLoad) : nextLoad(url, context);
+  const result = await nextLoad(url, context);
+  if (!tap || result.format !== 'module' || result.source == null) return result;
+  const target = tapTarget(url);
+  if (!target) return result;
+  const source = typeof result.source === 'string' ? result.source : Buffer.from(result.source).toString('utf8');
+  return { ...result, source: source + tapStatements(url, target) };
+}
+
+/**
+ * The registry module name of a file URL, and its package root: by the bare
+ * specifier it was imported with, or by its path inside node_modules.
+ * @param {string} url
+ */
+function tapTarget(url) {
+  const at = url.lastIndexOf('/node_modules/');
+  if (at < 0 || !tap) return undefined;
+  const rest = url.slice(at + '/node_modules/'.length).split(/[?#]/)[0];
+  const parts = rest.split('/');
+  const pkgLength = parts[0].startsWith('@') ? 2 : 1;
+  const pkg = parts.slice(0, pkgLength).join('/');
+  const baseDir = fileURLToPath(url.slice(0, at + '/node_modules/'.length) + pkg);
+  const entry = tap.entries.get(url);
+  if (entry) return { name: entry, baseDir };
+  const inner = parts.slice(pkgLength).join('/').replace(/\.(c|m)?js$/, '');
+  const name = `${pkg}/${inner}`;
+  return tap.include.has(name) ? { name, baseDir } : undefined;
+}
+
+/** @param {string} url @param {{ name: string, baseDir: string }} target */
+function tapStatements(url, target) {
+  const call = `globalThis[Symbol.for(${JSON.stringify(tap.tapKey)})]?.(${JSON.stringify(target.name)}, __catalystTapNamespace, ${JSON.stringify(target.baseDir)})`;
+  // A tracing failure must never fail the import: the call is guarded.
+  return `\n;import * as __catalystTapNamespace from ${JSON.stringify(url)};\ntry { ${call}; } catch {}\n`;
 }
 
 // --- in-thread synchronous hooks (module.registerHooks) -------------------

@@ -8,6 +8,9 @@ import { debug, reportInternalError, warnOnce } from '../src/diagnostics/report'
 
 export type EsmLoaderMode = 'sync' | 'async' | 'none';
 
+/** The global (Symbol.for) under which the off-thread loader's tapped modules find the agent. */
+const TAP_KEY = '@catalyst/tracing.esm-tap';
+
 /** The loader hooks file, copied beside the bundles by the build (dist/hooks/esm-loader.mjs). */
 const LOADER_FILE = join(__dirname, 'hooks', 'esm-loader.mjs');
 
@@ -17,11 +20,11 @@ interface SyncHooks {
 }
 
 /**
- * The ESM side: import-in-the-middle, limited to the registry's packages, and
- * loaded only when the first of them is imported (hooks/esm-loader.mjs), so an
- * app pays for it only when there is something to trace. In-thread
- * synchronous hooks (module.registerHooks) where Node supports them; the
- * off-thread loader (module.register) otherwise.
+ * The ESM side (hooks/esm-loader.mjs). In-thread synchronous hooks
+ * (module.registerHooks) where Node supports them, with import-in-the-middle
+ * limited to the registry's packages and loaded only when the first of them is
+ * imported; elsewhere the off-thread loader (module.register) with a source tap
+ * that hands each named module's namespace to onLoad.
  */
 export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModuleLoad): EsmLoaderMode {
   const targets = hookTargets(specs);
@@ -37,20 +40,24 @@ export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModu
     });
   };
   try {
-    const data = { include, iitmHookUrl: pathToFileURL(require.resolve('import-in-the-middle/hook.mjs')).href };
     if (supportsSyncHooks()) {
+      const data = { include, iitmHookUrl: pathToFileURL(require.resolve('import-in-the-middle/hook.mjs')).href };
       // In this thread: the Hook is made at the moment the first included module resolves.
-      const { createSyncHooks } = require(LOADER_FILE) as { createSyncHooks(d: typeof data, onActivate: () => void, onFailure: (e: unknown) => void): SyncHooks };
+      const { createSyncHooks } = require(LOADER_FILE) as { createSyncHooks(d: { include: string[]; iitmHookUrl: string }, onActivate: () => void, onFailure: (e: unknown) => void): SyncHooks };
       const hooks = createSyncHooks(data, installHook, (error) => reportInternalError('loading the ESM hooks', error));
       (nodeModule as unknown as { registerHooks(h: SyncHooks): void }).registerHooks(hooks);
       debug('ESM hooks: in-thread (module.registerHooks), import-in-the-middle on first traced import');
       return 'sync';
     }
     if (typeof nodeModule.register === 'function') {
-      // Off-thread: the loader cannot call back into this thread in time, so the Hook is made now.
-      installHook();
-      nodeModule.register(pathToFileURL(LOADER_FILE), { data });
-      debug('ESM hooks: off-thread loader (module.register), import-in-the-middle on first traced import');
+      // Off-thread: the loader appends a call to this function to each module the registry names.
+      const byName = new Map(targets.map((t) => [t.moduleName, t.spec]));
+      (globalThis as Record<symbol, unknown>)[Symbol.for(TAP_KEY)] = (name: string, namespace: unknown, baseDir: string): void => {
+        const spec = byName.get(name);
+        if (spec) onLoad(spec, namespace, baseDir);
+      };
+      nodeModule.register(pathToFileURL(LOADER_FILE), { data: { include, tapKey: TAP_KEY } });
+      debug('ESM hooks: off-thread loader (module.register), source tap');
       return 'async';
     }
   } catch (error) {

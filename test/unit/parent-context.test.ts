@@ -2,6 +2,7 @@ import { context, trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parentContext, registerParentResolver, unregisterParentResolver } from '../../src/trace/parent-context';
 import { manualSpan } from '../../src/api/manual-span';
+import { SpanKindValues } from '../../src/semconv/attr';
 import { inMemoryTracing } from './in-memory';
 
 // A framework that learns of its runs through callbacks maps "its current run"
@@ -28,7 +29,7 @@ describe('parentContext', () => {
       seen.push(origin);
       return trace.setSpan(active, frameworkRun);
     });
-    manualSpan(t.tracer, { name: 'inside', spanKind: 'TOOL' }, () => undefined);
+    manualSpan(t.tracer, { name: 'inside', spanKind: SpanKindValues.TOOL }, () => undefined);
     frameworkRun.end();
     const inside = t.byName('inside')!;
     expect(inside.parentSpanContext?.spanId).toBe(frameworkRun.spanContext().spanId);

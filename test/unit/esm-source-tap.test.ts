@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain ESM file without types (it runs in Node's loader thread).
+import { initialize, resolve, load } from '../../hooks/esm-loader.mjs';
+
+// The off-thread loader's source tap: what it appends, and to which modules.
+// A module it should not touch must come back byte for byte.
+const NM = 'file:///app/node_modules';
+const next = (source: string, format = 'module') => async (url: string) => ({ url, format, source });
+
+describe('the off-thread source tap', () => {
+  it('taps a package entry imported by its bare name, and an internal file the registry names by path', async () => {
+    await initialize({ include: ['openai', '@langchain/core/dist/callbacks/manager'], tapKey: 'test.tap' });
+    await resolve('openai', {}, async () => ({ url: `${NM}/openai/index.mjs` }));
+
+    const entry = await load(`${NM}/openai/index.mjs`, {}, next('export const a = 1;'));
+    expect(entry.source).toContain('export const a = 1;');
+    expect(entry.source).toContain(`import * as __catalystTapNamespace from "${NM}/openai/index.mjs"`);
+    expect(entry.source).toContain('Symbol.for("test.tap")');
+    expect(entry.source).toContain('"openai", __catalystTapNamespace, "/app/node_modules/openai"');
+
+    const manager = await load(`${NM}/@langchain/core/dist/callbacks/manager.js`, {}, next('export class CallbackManager {}'));
+    expect(manager.source).toContain('"@langchain/core/dist/callbacks/manager", __catalystTapNamespace, "/app/node_modules/@langchain/core"');
+  });
+
+  it('leaves every other module, and CommonJS, exactly as loaded', async () => {
+    await initialize({ include: ['openai'], tapKey: 'test.tap' });
+    for (const url of [`${NM}/openai/core/error.mjs`, `${NM}/openai-compat/index.mjs`, 'file:///app/src/openai/index.mjs', 'node:fs']) {
+      const out = await load(url, {}, next('export {};'));
+      expect(out.source, url).toBe('export {};');
+    }
+    await resolve('openai', {}, async () => ({ url: `${NM}/openai/index.js` }));
+    const cjs = await load(`${NM}/openai/index.js`, {}, next('module.exports = {};', 'commonjs'));
+    expect(cjs.source).toBe('module.exports = {};');
+  });
+
+  it('the appended code hands over the namespace and never throws into the module', async () => {
+    await initialize({ include: ['pkg'], tapKey: 'test.tap.run' });
+    await resolve('pkg', {}, async () => ({ url: `${NM}/pkg/index.mjs` }));
+    const { source } = await load(`${NM}/pkg/index.mjs`, {}, next(''));
+    const statements = (source as string).replace(/^\n;import \* as (\w+) from .*;$/m, 'const $1 = { Client: class {} };');
+    const seen: unknown[] = [];
+    const g = globalThis as Record<symbol, unknown>;
+    g[Symbol.for('test.tap.run')] = (name: string, ns: { Client: unknown }) => seen.push(name, typeof ns.Client);
+    new Function(statements)();
+    expect(seen).toEqual(['pkg', 'function']);
+    g[Symbol.for('test.tap.run')] = () => {
+      throw new Error('agent bug');
+    };
+    expect(() => new Function(statements)()).not.toThrow();
+    delete g[Symbol.for('test.tap.run')];
+  });
+});
