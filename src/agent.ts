@@ -1,4 +1,3 @@
-import { isMainThread } from 'node:worker_threads';
 import type { Tracer } from '@opentelemetry/api';
 import { getState, livePipeline, type AgentState } from './state';
 import { resolveConfig } from './config/config';
@@ -28,7 +27,7 @@ export function startAgent(options: CatalystOptions = {}, source: 'preload' | 's
   const state = getState();
   if (state.config) return { state, active: !!state.startPipeline, problems: [] };
 
-  if (!isMainThread && !tracesWorkers()) {
+  if (!onMainThread() && !tracesWorkers()) {
     // Workers re-run --import; tracing them is opt-in. Leave state.config unset so nothing else starts here.
     return { state, active: false, problems: [] };
   }
@@ -80,6 +79,19 @@ function installHooks(state: AgentState, config: ResolvedConfig): void {
     state.hooksInstalled.esm = true;
     installEsmHook(specs, onLoad);
   }
+}
+
+/**
+ * Loading node:worker_threads costs ~4 ms of start-up, a tenth of the budget.
+ * On the main thread process.abort is Node's own `abort`; in a worker Node
+ * swaps it for a stub. Only that exact name skips the module; anything else
+ * asks node:worker_threads. (Were a future Node to name its stub `abort` too,
+ * workers would be traced as under CATALYST_TRACE_WORKERS; the worker tests in
+ * test/reliability would show it.)
+ */
+function onMainThread(): boolean {
+  if (process.abort.name === 'abort') return true;
+  return (require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread;
 }
 
 /** Read before the config is resolved (a worker must not resolve it at all); same spellings as every boolean. */
