@@ -52,12 +52,19 @@ export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModu
   return 'none';
 }
 
-/** import-in-the-middle's own predicate, without loading its ESM graph on old Node where require(esm) fails. */
-function supportsSyncHooks(): boolean {
+/**
+ * Whether module.registerHooks works for a load hook that passes results on:
+ * it exists since 22.15, but rejected the nullish source Node itself returns
+ * for CommonJS modules until nodejs/node#59929 (22.22.3, 24.11.1, 25.1.0, 26).
+ * A version check rather than a library: loading one costs start-up.
+ */
+export function supportsSyncHooks(version: string = process.versions.node): boolean {
   if (typeof (nodeModule as { registerHooks?: unknown }).registerHooks !== 'function') return false;
-  try {
-    return (require('import-in-the-middle/supports-sync-hooks.mjs') as { supportsSyncHooks(): boolean }).supportsSyncHooks();
-  } catch {
-    return false;
-  }
+  const [major = 0, minor = 0, patch = 0] = version.split('.').map((n) => Number.parseInt(n, 10));
+  const atLeast = (m: number, p: number): boolean => minor > m || (minor === m && patch >= p);
+  if (major >= 26) return true;
+  if (major === 25) return atLeast(1, 0);
+  if (major === 24) return atLeast(11, 1);
+  if (major === 22) return atLeast(22, 3);
+  return false;
 }

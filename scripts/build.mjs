@@ -76,7 +76,7 @@ await build({
   mainFields: ['module', 'main'],
   // Loader hooks must stay real files (they register themselves by path); the rest is opt-in and lazy.
   // SDKs are the app's: an integration only ever receives them from a hook or from the caller.
-  external: ['import-in-the-middle', 'import-in-the-middle/*', 'require-in-the-middle', '@opentelemetry/instrumentation', ...SDK_PACKAGES],
+  external: ['require-in-the-middle', '@opentelemetry/instrumentation', ...SDK_PACKAGES],
   plugins: [lazyFiles],
   logLevel: 'warning',
   legalComments: 'none',

@@ -78,9 +78,11 @@ function makeFactoryWrapper() {
 }
 
 /**
- * Replaces a module export by assignment: an ESM namespace (import-in-the-middle's
- * proxy, with no Object prototype) takes assignments but not shimmer's property
- * definitions. Remembered in the shared state like wrapMethod's wrappers.
+ * Replaces a module export by assignment (CommonJS exports). A real ESM
+ * namespace, as the loader's source tap hands over, refuses it: that is
+ * reported as nothing wrapped, and the Pregel class the prebuilt agent loads
+ * is patched through its own module instead. Remembered in the shared state
+ * like wrapMethod's wrappers.
  */
 function wrapExport(m: Obj, name: string, makeWrapper: (original: AnyFn) => AnyFn): boolean {
   const current = m[name];

@@ -44,3 +44,12 @@ describe('requireMatcher', () => {
     }
   });
 });
+
+describe('supportsSyncHooks', () => {
+  it('is true only from the releases that fixed registerHooks for CommonJS sources', async () => {
+    const { supportsSyncHooks } = await import('../../hooks/esm');
+    const hasRegisterHooks = typeof (await import('node:module') as { registerHooks?: unknown }).registerHooks === 'function';
+    const cases: Array<[string, boolean]> = [['20.20.2', false], ['22.15.0', false], ['22.22.2', false], ['22.22.3', true], ['23.11.0', false], ['24.11.0', false], ['24.11.1', true], ['24.21.0', true], ['25.0.0', false], ['25.1.0', true], ['26.0.0', true]];
+    for (const [version, expected] of cases) expect(supportsSyncHooks(version), version).toBe(hasRegisterHooks && expected);
+  });
+});
