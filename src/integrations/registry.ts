@@ -27,19 +27,18 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     name: 'langchain',
     packageName: '@langchain/core',
     supportedMajors: [1],
-    // CallbackManager lives in dist/callbacks/manager (.cjs and .js). The ESM loader includes a module by the specifier
-    // it is imported with (`@langchain/core/callbacks/manager`, as LangGraph does) but reports it by file path, hence
-    // both spellings; `runnables` covers ESM apps that reach the manager only through @langchain/core's relative imports.
-    files: ['callbacks/manager', 'dist/callbacks/manager', 'runnables', 'dist/runnables/index'],
+    // CallbackManager lives in dist/callbacks/manager (.cjs and .js). Both hooks know a file by its path in the
+    // package, so it is patched however the app reaches it (by name, or through any @langchain/* import).
+    files: ['dist/callbacks/manager'],
     load: () => require('./langchain/patch').langchainPatcher,
   },
   {
     name: 'langgraph',
     packageName: '@langchain/langgraph',
     supportedMajors: [1],
-    // The main entry exports CompiledStateGraph (Pregel's subclass); dist/pregel/index defines Pregel (CJS internal requires);
-    // `prebuilt` (ESM specifier and file path) for apps that import only createReactAgent.
-    files: ['', 'dist/pregel/index', 'prebuilt', 'dist/prebuilt/index'],
+    // dist/pregel/index defines Pregel, which every graph (the prebuilt agents' too) runs on; the main entry
+    // re-exports its subclass, for setup({ modules }) and instrumentLangGraph.
+    files: ['', 'dist/pregel/index'],
     load: () => require('./langgraph/patch').langgraphPatcher,
   },
   {
