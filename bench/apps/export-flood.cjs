@@ -7,7 +7,9 @@
 const { readFileSync } = require('node:fs');
 const { performance } = require('node:perf_hooks');
 
-const pipeline = globalThis[Symbol.for('@catalyst/tracing.state')]?.pipeline;
+// The pipeline is built on first need (state.startPipeline); the first span would do it, this does it up front.
+const state = globalThis[Symbol.for('@catalyst/tracing.state')];
+const pipeline = state?.pipeline ?? state?.startPipeline?.();
 if (!pipeline) throw new Error('export-flood: run me under the @catalyst/tracing preload with an endpoint set');
 const template = JSON.parse(readFileSync(process.env.BENCH_SPAN_TEMPLATE, 'utf8'));
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 2000);
