@@ -2,6 +2,7 @@ import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hookTargets } from './targets';
+import { createSyncHooks } from './tap';
 import type { IntegrationSpec } from '../src/integrations/types';
 import type { OnModuleLoad } from './cjs';
 import { debug, warnOnce } from '../src/diagnostics/report';
@@ -11,16 +12,11 @@ export type EsmLoaderMode = 'sync' | 'async' | 'none';
 /** The global (Symbol.for) under which tapped modules find the agent. */
 const TAP_KEY = '@catalyst/tracing.esm-tap';
 
-/** The loader hooks file, copied beside the bundles by the build (dist/hooks/esm-loader.mjs). */
+/** The off-thread loader, built beside the bundles (hooks/esm-loader.ts -> dist/hooks/esm-loader.mjs). */
 const LOADER_FILE = join(__dirname, 'hooks', 'esm-loader.mjs');
 
-interface SyncHooks {
-  resolve: (...args: any[]) => unknown;
-  load: (...args: any[]) => unknown;
-}
-
 /**
- * The ESM side: the source tap of hooks/esm-loader.mjs, which hands each
+ * The ESM side: the source tap of hooks/tap.ts, which hands each
  * module the registry names (its namespace) to onLoad. In-thread synchronous
  * hooks (module.registerHooks) where Node supports them; the off-thread loader
  * (module.register) otherwise.
@@ -36,8 +32,7 @@ export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModu
       if (spec) onLoad(spec, namespace, baseDir);
     };
     if (supportsSyncHooks()) {
-      const { createSyncHooks } = require(LOADER_FILE) as { createSyncHooks(d: typeof data): SyncHooks };
-      (nodeModule as unknown as { registerHooks(h: SyncHooks): void }).registerHooks(createSyncHooks(data));
+      (nodeModule as unknown as { registerHooks(h: ReturnType<typeof createSyncHooks>): void }).registerHooks(createSyncHooks(data));
       debug('ESM hooks: in-thread (module.registerHooks)');
       return 'sync';
     }

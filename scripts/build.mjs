@@ -4,7 +4,7 @@
 // OTel SDK costs ~7 ms bundled against ~70 ms as separate files). tsc checks
 // types and writes the .d.ts files. Each entry also gets a thin ESM wrapper.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync, chmodSync, existsSync, copyFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync, chmodSync, existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,9 +82,18 @@ await build({
   legalComments: 'none',
 });
 
-// The ESM loader hooks are registered by URL, so they ship as a file of their own.
-mkdirSync(join(dist, 'hooks'), { recursive: true });
-copyFileSync(join(root, 'hooks', 'esm-loader.mjs'), join(dist, 'hooks', 'esm-loader.mjs'));
+// The off-thread ESM loader is registered by URL, so it ships as a file of its own (an ES module).
+await build({
+  absWorkingDir: root,
+  entryPoints: ['hooks/esm-loader.ts'],
+  outfile: join(dist, 'hooks', 'esm-loader.mjs'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20.6',
+  format: 'esm',
+  logLevel: 'warning',
+  legalComments: 'none',
+});
 
 // Every library entry gets an ESM face; register, cli and the vendored exporter are not imported by name.
 const wrappers = Object.fromEntries(

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain ESM file without types (it runs in Node's loader thread).
-import { initialize, resolve, load } from '../../hooks/esm-loader.mjs';
+import { initialize, resolve, load } from '../../hooks/esm-loader';
 
 // The off-thread loader's source tap: what it appends, and to which modules.
 // A module it should not touch must come back byte for byte.

@@ -1,0 +1,105 @@
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The ESM source tap, shared by both kinds of loader hooks: the in-thread
+ * ones (module.registerHooks, bundled into the preload) and the off-thread
+ * loader (hooks/esm-loader.ts, built to dist/hooks/esm-loader.mjs).
+ *
+ * It appends two statements to each ES module the registry names: the module
+ * imports its own namespace and hands it to the agent in the app's thread (the
+ * global function hooks/esm.ts sets under `tapKey`). Nothing else is touched,
+ * and every other module passes through as loaded. The namespace is the real
+ * one, so an integration patches the classes and prototypes it reaches
+ * through it, which is what every integration does.
+ *
+ * Why not import-in-the-middle, which the agent used first: its wrapping lexes
+ * each wrapped module, generates a facade module for it and imports a
+ * CommonJS runtime into the app's thread. On an ESM app importing `openai`
+ * that alone added ~55 ms to start-up on Node 20 and ~15% on Node 24, more
+ * than the agent's whole start-up budget; the tap costs a string append.
+ * Only ES modules are tapped: each registry package ships an ESM build, and
+ * CommonJS builds go through require-in-the-middle.
+ *
+ * This is CommonJS in the bundle on purpose: on Node 24, hook functions
+ * defined in an ES module loaded with require() made every module's load
+ * ~20 ms slower in total than the same functions defined in CommonJS.
+ */
+export interface TapData {
+  /** Registry module names: `pkg` for a main entry, `pkg/path/file` (no extension) for a file inside it. */
+  include: string[];
+  /** The Symbol.for key of the agent's tap function. */
+  tapKey: string;
+}
+
+interface LoadResult {
+  format?: string | null;
+  source?: string | ArrayBufferView | ArrayBuffer | null;
+  [key: string]: unknown;
+}
+
+export interface SourceTap {
+  resolved<R extends { url?: string } | undefined>(specifier: string, result: R): R;
+  loaded<R extends LoadResult | undefined>(url: string, result: R): R;
+}
+
+export function createTap(data: TapData): SourceTap {
+  const include = new Set(data.include);
+  /** Main-entry URLs, by the bare specifier they were imported with. */
+  const entries = new Map<string, string>();
+
+  /**
+   * The registry module name of a file URL and its package root: by the bare
+   * specifier it was imported with, or by its path inside node_modules.
+   */
+  const target = (url: string): { name: string; baseDir: string } | undefined => {
+    // Runs for every module the app loads: string checks first, the path conversion only on a match.
+    const at = url.lastIndexOf('/node_modules/');
+    if (at < 0) return undefined;
+    const rest = url.slice(at + '/node_modules/'.length).split(/[?#]/)[0];
+    const parts = rest.split('/');
+    const pkgLength = parts[0].startsWith('@') ? 2 : 1;
+    const pkg = parts.slice(0, pkgLength).join('/');
+    let name = entries.get(url);
+    if (!name) {
+      name = `${pkg}/${parts.slice(pkgLength).join('/').replace(/\.(c|m)?js$/, '')}`;
+      if (!include.has(name)) return undefined;
+    }
+    return { name, baseDir: fileURLToPath(url.slice(0, at + '/node_modules/'.length) + pkg) };
+  };
+
+  const statements = (url: string, t: { name: string; baseDir: string }): string => {
+    const call = `globalThis[Symbol.for(${JSON.stringify(data.tapKey)})]?.(${JSON.stringify(t.name)}, __catalystTapNamespace, ${JSON.stringify(t.baseDir)})`;
+    // A tracing failure must never fail the import: the call is guarded.
+    return `\n;import * as __catalystTapNamespace from ${JSON.stringify(url)};\ntry { ${call}; } catch {}\n`;
+  };
+
+  return {
+    /** After resolution: remember a package's main entry by its bare specifier. */
+    resolved(specifier, result) {
+      if (include.has(specifier) && result?.url) entries.set(result.url, specifier);
+      return result;
+    },
+    /** After loading: the module, with the tap appended if the registry names it. */
+    loaded(url, result) {
+      // The URL first: reading a load result's fields is not free (Node materialises the source for
+      // them), and on Node 24 doing it for every module cost ~25 ms of an openai app's start-up.
+      const t = target(url);
+      if (!t || !result || result.format !== 'module' || result.source == null) return result;
+      const raw = result.source;
+      const source = typeof raw === 'string' ? raw : Buffer.from(raw as ArrayBuffer).toString('utf8');
+      return { ...result, source: source + statements(url, t) };
+    },
+  };
+}
+
+
+type Hook = (specifierOrUrl: string, context: unknown, next: (s: string, c: unknown) => any) => any;
+
+/** The resolve/load pair for module.registerHooks. */
+export function createSyncHooks(data: TapData): { resolve: Hook; load: Hook } {
+  const tap = createTap(data);
+  return {
+    resolve: (specifier, context, nextResolve) => tap.resolved(specifier, nextResolve(specifier, context)),
+    load: (url, context, nextLoad) => tap.loaded(url, nextLoad(url, context)),
+  };
+}
