@@ -2,69 +2,14 @@
 // preload (and under setup() / the subpath helper), calling the real
 // @anthropic-ai/sdk against the fake provider, exporting to the in-process OTLP
 // collector. Every assertion is on spans the collector received from a child.
-import { execFileSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeProvider } from '../harness/fake-provider.mjs';
-import { SPAN_KIND, startCollector } from '../harness/collector.mjs';
-import { runChild } from '../harness/run-child.mjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SPAN_KIND } from '../harness/collector.mjs';
+import { useAppHarness } from '../harness/app-harness.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const APPS = join(ROOT, 'test/integration/apps');
 const KEY = 'sk-ant-api03-integration-secret-0123456789';
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
-/** A build of the current sources, private to this file unless CATALYST_TEST_DIST names one. */
-let DIST = process.env.CATALYST_TEST_DIST;
-/** @type {Awaited<ReturnType<typeof startFakeProvider>>} */
-let provider;
-/** @type {Awaited<ReturnType<typeof startCollector>>} */
-let collector;
-
-beforeAll(async () => {
-  if (!DIST) {
-    const out = '.cache/dist-test-anthropic';
-    execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--no-types', '--no-cli', '--out', out], { cwd: ROOT, stdio: 'pipe' });
-    DIST = join(ROOT, out);
-  }
-  provider = await startFakeProvider();
-  collector = await startCollector();
-});
-afterAll(async () => {
-  await provider?.close();
-  await collector?.close();
-});
-
-/**
- * Runs an app from test/integration/apps and returns its output, the spans the
- * collector received from it, and the requests the fake provider saw.
- * @param {string} app
- * @param {{ preload?: 'import' | 'require' | 'node-options' | 'none', env?: Record<string, string | undefined>, spans?: number }} [options]
- */
-async function runApp(app, { preload = 'import', env = {}, spans = 0 } = {}) {
-  collector.reset();
-  provider.requests.length = 0;
-  const registerPath = preload === 'require' ? join(DIST, 'register.js') : join(DIST, 'esm/register.mjs');
-  const result = await runChild({
-    script: join(APPS, app),
-    preload,
-    registerPath: preload === 'none' ? undefined : registerPath,
-    env: { FAKE_BASE_URL: provider.url, ANTHROPIC_API_KEY: KEY, CATALYST_OTLP_ENDPOINT: collector.url, CATALYST_DIST: DIST, ...env },
-  });
-  expect(result.code, `${app} exited with ${result.code}\n${result.stderr}`).toBe(0);
-  // The agent flushes before exit; a short wait covers the collector decoding the last request.
-  if (spans > 0) await collector.waitForSpans(spans, 5000);
-  else await new Promise((r) => setTimeout(r, 50));
-  return { ...result, spans: collector.spans.slice(), requests: provider.requests.slice(), line: (/** @type {string} */ tag) => lineOf(result.stdout, tag) };
-}
-
-/** @param {string} stdout @param {string} tag */
-function lineOf(stdout, tag) {
-  const line = stdout.split('\n').find((l) => l.startsWith(`${tag} `));
-  if (!line) throw new Error(`no ${tag} line in:\n${stdout}`);
-  return JSON.parse(line.slice(tag.length + 1));
-}
+const { runApp } = useAppHarness({ name: 'anthropic', env: { ANTHROPIC_API_KEY: KEY } });
 
 const isLlm = (/** @type {any} */ s) => s.attributes['openinference.span.kind'] === 'LLM';
 
