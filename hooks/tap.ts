@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { normaliseModuleName } from './targets';
 
 /**
  * The ESM source tap, shared by both kinds of loader hooks: the in-thread
@@ -61,7 +62,7 @@ export function createTap(data: TapData): SourceTap {
     const pkg = parts.slice(0, pkgLength).join('/');
     let name = entries.get(url);
     if (!name) {
-      name = `${pkg}/${parts.slice(pkgLength).join('/').replace(/\.(c|m)?js$/, '')}`;
+      name = normaliseModuleName(`${pkg}/${parts.slice(pkgLength).join('/')}`);
       if (!include.has(name)) return undefined;
     }
     return { name, baseDir: fileURLToPath(url.slice(0, at + '/node_modules/'.length) + pkg) };

@@ -21,19 +21,20 @@ export function createInstrumentation(spec: IntegrationSpec, provider?: TracerPr
     }
     protected init() {
       const ctx: PatchContext = { getTracer: (): Tracer => this.tracer };
-      return [
-        new otel.InstrumentationNodeModuleDefinition(
-          spec.packageName,
-          ranges,
-          (moduleExports) => {
-            applyIntegration(spec, moduleExports, ctx);
-            return moduleExports;
-          },
-          (moduleExports) => {
-            if (moduleExports) spec.load().unpatch(moduleExports);
-          },
-        ),
-      ];
+      const patch = <T>(moduleExports: T): T => {
+        applyIntegration(spec, moduleExports, ctx);
+        return moduleExports;
+      };
+      const unpatch = (moduleExports: unknown): void => {
+        if (moduleExports) spec.load().unpatch(moduleExports);
+      };
+      // The registry's files, as the preload hooks them: '' is the main entry, others are files inside the package
+      // (LangChain's CallbackManager lives in one), in each build's extension.
+      const files = spec.files
+        .filter((f) => f !== '')
+        .flatMap((f) => ['js', 'cjs', 'mjs'].map((ext) => new otel.InstrumentationNodeModuleFile(`${spec.packageName}/${f}.${ext}`, ranges, patch, unpatch)));
+      const main = spec.files.includes('');
+      return [new otel.InstrumentationNodeModuleDefinition(spec.packageName, ranges, main ? patch : undefined, main ? unpatch : undefined, files)];
     }
   }
 

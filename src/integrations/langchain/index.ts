@@ -1,14 +1,12 @@
 /**
  * `@catalyst/tracing/langchain`: explicit ways to trace LangChain.js
- * (`@langchain/core` 1.x) where the loader hooks cannot see it (bundled apps,
- * or an ESM app that never imports `@langchain/core/callbacks/manager` or
- * `@langchain/core/runnables` by name), or under a tracer provider the user owns.
+ * (`@langchain/core` 1.x) where the loader hooks cannot see it (bundled apps),
+ * or under a tracer provider the user owns.
  */
 import type { TracerProvider } from '@opentelemetry/api';
 import { patchClass } from '../explicit';
-import type { CatalystInstrumentation } from '../instrumentation-adapter';
+import { createInstrumentation, type CatalystInstrumentation } from '../instrumentation-adapter';
 import { findIntegration } from '../registry';
-import { createFileInstrumentation } from './file-instrumentation';
 
 const spec = () => findIntegration('langchain')!;
 
@@ -27,7 +25,7 @@ export function instrumentLangChain(moduleOrClass: unknown): boolean {
  * `provider` when given, else to the global tracer provider.
  */
 export function installLangChainInstrumentation(provider?: TracerProvider): CatalystInstrumentation {
-  return createFileInstrumentation(spec(), provider);
+  return createInstrumentation(spec(), provider);
 }
 
 export { langchainPatcher } from './patch';

@@ -6,9 +6,8 @@
  */
 import type { TracerProvider } from '@opentelemetry/api';
 import { patchClass } from '../explicit';
-import type { CatalystInstrumentation } from '../instrumentation-adapter';
+import { createInstrumentation, type CatalystInstrumentation } from '../instrumentation-adapter';
 import { findIntegration } from '../registry';
-import { createFileInstrumentation } from '../langchain/file-instrumentation';
 
 const spec = () => findIntegration('langgraph')!;
 
@@ -23,7 +22,7 @@ export function instrumentLangGraph(moduleOrClass: unknown): boolean {
  * which makes the spans.
  */
 export function installLangGraphInstrumentation(provider?: TracerProvider): CatalystInstrumentation {
-  return createFileInstrumentation(spec(), provider);
+  return createInstrumentation(spec(), provider);
 }
 
 export { langgraphPatcher } from './patch';
