@@ -32,7 +32,8 @@ export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModu
       if (spec) onLoad(spec, namespace, baseDir);
     };
     if (supportsSyncHooks()) {
-      (nodeModule as unknown as { registerHooks(h: ReturnType<typeof createSyncHooks>): void }).registerHooks(createSyncHooks(data));
+      const { registerHooks } = nodeModule as unknown as { registerHooks: Parameters<typeof createSyncHooks>[1] };
+      registerHooks(createSyncHooks(data, registerHooks));
       debug('ESM hooks: in-thread (module.registerHooks)');
       return 'sync';
     }

@@ -49,3 +49,49 @@ describe('the off-thread source tap', () => {
     delete g[Symbol.for('test.tap.run')];
   });
 });
+
+// The in-thread hooks: a load hook exists only while a module the registry
+// names is resolved but not loaded, because any registered load hook makes
+// Node decode every module's source in JavaScript.
+describe('the in-thread source tap (module.registerHooks)', () => {
+  type Hooks = { resolve?: (...a: any[]) => any; load?: (...a: any[]) => any };
+  function fakeRegistry() {
+    const live: Hooks[] = [];
+    const registerHooks = (hooks: Hooks) => {
+      live.push(hooks);
+      return { deregister: () => live.splice(live.indexOf(hooks), 1) };
+    };
+    const loadHook = () => live.find((h) => h.load)?.load;
+    return { live, registerHooks, loadHook };
+  }
+  const resolved = (url: string) => () => ({ url });
+  const loaded = (source: string) => () => ({ format: 'module', source });
+
+  it('registers a load hook for a named module only, taps it, then removes the load hook', async () => {
+    const { createSyncHooks } = await import('../../hooks/tap');
+    const reg = fakeRegistry();
+    const hooks = createSyncHooks({ include: ['openai', 'openai/client'], tapKey: 'test.sync' }, reg.registerHooks);
+    expect(Object.keys(hooks)).toEqual(['resolve']);
+
+    hooks.resolve('./util.mjs', {}, resolved('file:///app/src/util.mjs'));
+    hooks.resolve('zod', {}, resolved(`${NM}/zod/index.mjs`));
+    expect(reg.loadHook()).toBeUndefined();
+
+    hooks.resolve('openai', {}, resolved(`${NM}/openai/index.mjs`));
+    hooks.resolve('./client.mjs', {}, resolved(`${NM}/openai/client.mjs`));
+    const load = reg.loadHook()!;
+    expect(load).toBeTypeOf('function');
+    expect(reg.live.filter((h) => h.load)).toHaveLength(1);
+
+    // A module loaded while the hook is there, but not named, passes through untouched.
+    expect(load(`${NM}/openai/core/error.mjs`, {}, loaded('export {};')).source).toBe('export {};');
+    expect(load(`${NM}/openai/index.mjs`, {}, loaded('export {};')).source).toContain('"openai", __catalystTapNamespace');
+    expect(reg.loadHook()).toBe(load);
+    expect(load(`${NM}/openai/client.mjs`, {}, loaded('export {};')).source).toContain('"openai/client", __catalystTapNamespace');
+    expect(reg.loadHook()).toBeUndefined();
+
+    // Resolving an already tapped module again (a second import of it) does not bring the load hook back.
+    hooks.resolve('openai', {}, resolved(`${NM}/openai/index.mjs`));
+    expect(reg.loadHook()).toBeUndefined();
+  });
+});
