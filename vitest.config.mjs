@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Lets `require()` of a TypeScript sibling work in unit tests (see the file).
+    setupFiles: ['test/setup/require-ts.ts'],
   },
 });

@@ -40,8 +40,9 @@ const entries = {
 /**
  * Code the preload needs only later lives in files of its own, loaded on first
  * use, so start-up never compiles it: the exporter (first export), the export
- * pipeline and its exit handling (first span), and each integration's patch
- * code (when its SDK loads). Every bundle requires the same file, so a process
+ * pipeline and its exit handling (first span), each integration's patch
+ * code (when its SDK loads) and, where it has a calls.ts, its per-call code
+ * (first traced call). Every bundle requires the same file, so a process
  * holds one copy however many entries it loads.
  */
 const integrationFolders = readdirSync(join(root, 'src/integrations'), { withFileTypes: true })
@@ -52,6 +53,10 @@ const lazyChunks = [
   { importer: 'src/agent.ts', specifier: './export/pipeline', chunk: 'lazy-pipeline', source: 'src/export/pipeline.ts' },
   { importer: 'src/agent.ts', specifier: './export/lifecycle', chunk: 'lazy-lifecycle', source: 'src/export/lifecycle.ts' },
   ...integrationFolders.map((name) => ({ importer: 'src/integrations/registry.ts', specifier: `./${name}/patch`, chunk: `lazy-${name}`, source: `src/integrations/${name}/patch.ts` })),
+  // An integration whose per-call code is in calls.ts gets it in a file of its own, loaded at the first call.
+  ...integrationFolders
+    .filter((name) => existsSync(join(root, 'src/integrations', name, 'calls.ts')))
+    .map((name) => ({ importer: `src/integrations/${name}/patch.ts`, specifier: './calls', chunk: `lazy-${name}-calls`, source: `src/integrations/${name}/calls.ts` })),
 ];
 const lazyFiles = {
   name: 'lazy-files',

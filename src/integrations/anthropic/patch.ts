@@ -1,15 +1,8 @@
-import { context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { resolveClass } from '../shape';
 import type { IntegrationPatcher, PatchContext } from '../types';
 import { wrapMethod, unwrapMethod } from '../../instrumentation/wrap-method';
-import { traceApiPromise, type CallHandlers, type StreamSink } from '../../instrumentation/stainless';
-import { endOk, endWithError, trackOpenSpan } from '../../instrumentation/span-lifecycle';
-import { safely } from '../../instrumentation/safe';
-import { writeAttributes } from '../../trace/write';
-import * as map from './attributes';
-import { messageStreamAccumulator, sseDecoder } from './stream';
-import { optionsForCreate, optionsForStreamHelper } from './native-telemetry';
-import { parentContext } from '../../trace/parent-context';
+import { deferred } from '../../instrumentation/deferred';
+import type { Resource } from './calls';
 
 /**
  * Where and what to wrap in `@anthropic-ai/sdk`: `create` and `stream` of the
@@ -21,7 +14,8 @@ import { parentContext } from '../../trace/parent-context';
  * `stream()` helpers (MessageStream / BetaMessageStream call `create`), the
  * beta tool runner and message threads (they call `beta.messages.create`), so
  * each model call gives exactly one span. `stream` is wrapped only to keep the
- * SDK's native span off (native-telemetry.ts).
+ * SDK's native span off (native-telemetry.ts). What a call does is in
+ * calls.ts, loaded at the first call.
  */
 interface Target {
   /** Static path from the client class to the resource class. */
@@ -34,7 +28,7 @@ const TARGETS: readonly Target[] = [
   { path: ['Beta', 'Messages'], spanName: 'Anthropic Beta Messages' },
 ];
 
-type Resource = { _client?: { baseURL?: string; _tracer?: unknown } };
+const calls = deferred('anthropic.calls', () => require('./calls') as typeof import('./calls'));
 
 /** The client class from a module namespace, CJS exports, or the class itself. */
 export function findClientClass(moduleExports: unknown): Record<string, any> | undefined {
@@ -48,210 +42,20 @@ export function findClientClass(moduleExports: unknown): Record<string, any> | u
   return undefined;
 }
 
-function withOptions(args: any[], options: Record<string, unknown> | undefined): any[] {
-  if (!options) return args;
-  const next = [...args];
-  next[1] = options;
-  return next;
-}
-
 function makeCreateWrapper(target: Target, ctx: PatchContext) {
   return (original: (...args: any[]) => any) =>
     function tracedCreate(this: Resource, ...args: any[]) {
-      const body = args[0];
-      const client = this?._client;
-      // Resolved once, so the span and the call it wraps share one parent.
-      const parent = parentContext('provider');
-      const span = safely('anthropic.start', () => startSpan(ctx.getTracer(), target, body, client?.baseURL, parent));
-      if (!span) return original.apply(this, args);
-      const callArgs = withOptions(args, safely('anthropic.native', () => optionsForCreate(client, args[1], span)));
-      let returned: unknown;
-      try {
-        returned = context.with(trace.setSpan(parent, span), () => original.apply(this, callArgs));
-      } catch (error) {
-        endWithError(span, error);
-        throw error;
-      }
-      const streamed = !!body && typeof body === 'object' && (body as { stream?: unknown }).stream === true;
-      const call = new CallObserver(span);
-      const traced = safely('anthropic.wrap', () => traceApiPromise(span, returned, call.handlers()));
-      if (traced === undefined) return returned;
-      if (streamed) safely('anthropic.props', () => tapResponseProps(traced, call));
-      return traced;
+      const c = calls();
+      return c ? c.tracedCreate(target.spanName, ctx, original, this, args) : original.apply(this, args);
     };
 }
 
-/** `stream()` helpers start the native span before they call `create`; hand them the stand-in first. */
 function makeStreamHelperWrapper() {
   return (original: (...args: any[]) => any) =>
     function tracedStreamHelper(this: Resource, ...args: any[]) {
-      const options = safely('anthropic.native', () => optionsForStreamHelper(this?._client, args[1]));
-      return original.apply(this, withOptions(args, options));
+      const c = calls();
+      return c ? c.tracedStreamHelper(original, this, args) : original.apply(this, args);
     };
-}
-
-function startSpan(tracer: Tracer, target: Target, body: unknown, baseURL: unknown, parent: Context): Span {
-  const span = tracer.startSpan(target.spanName, undefined, parent);
-  writeAttributes(span, map.messagesRequestAttributes(body, map.providerFromBaseURL(baseURL)));
-  return span;
-}
-
-/** One call's observation of its result: a parsed Message, or a stream of raw events. */
-class CallObserver {
-  /** Set once a stream is being observed, so two readers of the same response never feed two accumulators. */
-  observing = false;
-  /** The SDK stream object, to tell an abort from a completed read. */
-  private stream: { controller?: { signal?: { aborted?: boolean } } } | undefined;
-
-  constructor(readonly span: Span) {}
-
-  handlers(): CallHandlers<Record<string, any>> {
-    return {
-      isStream: (result) => {
-        const r = result as any;
-        const is = !!r && typeof r === 'object' && typeof r.controller === 'object' && (typeof r.iterator === 'function' || typeof r[Symbol.asyncIterator] === 'function');
-        if (is) this.stream = r;
-        return is;
-      },
-      onResult: (span, result) => writeAttributes(span, map.messageResponseAttributes(result)),
-      streamObserver: () => this.sink(),
-    };
-  }
-
-  /**
-   * A sink for raw stream events. The span ends at `message_stop` (an app that
-   * stops reading there still gets its span), else when the read ends.
-   */
-  sink(): StreamSink<Record<string, any>> {
-    if (this.observing) return { onItem: () => undefined, finish: () => undefined };
-    this.observing = true;
-    const acc = messageStreamAccumulator();
-    const span = this.span;
-    let written = false;
-    const write = (): void => {
-      if (written) return;
-      written = true;
-      const message = acc.result();
-      if (message) writeAttributes(span, map.messageResponseAttributes(message));
-    };
-    return {
-      onItem: (event) => {
-        acc.add(event);
-        if (event?.type === 'message_stop') {
-          write();
-          endOk(span);
-        }
-      },
-      finish: (how) => {
-        write();
-        // The SDK ends an aborted stream quietly, as if it were whole: say it was cut short.
-        if (how === 'done' && !acc.complete() && this.stream?.controller?.signal?.aborted) safely('stream.cancel', () => span.addEvent('cancelled'));
-      },
-    };
-  }
-}
-
-/**
- * Message threads (and so the streaming tool runner) take a streamed call's
- * raw response with `_responseProps()` and parse its body themselves, never
- * reading the parsed stream we observe. For them the response body is observed
- * on its way to the SDK's parser instead: same bytes, same pace, same
- * cancellation.
- */
-function tapResponseProps(traced: unknown, call: CallObserver): void {
-  const promise = traced as { _responseProps?: () => Promise<unknown> };
-  const original = promise._responseProps;
-  if (typeof original !== 'function') return;
-  let tapped = false;
-  promise._responseProps = function tappedResponseProps(this: unknown) {
-    const props = original.call(this);
-    if (tapped) return props;
-    tapped = true;
-    return props.then((p) => {
-      safely('anthropic.body', () => observeResponseBody(call, p));
-      return p;
-    });
-  };
-}
-
-function observeResponseBody(call: CallObserver, props: unknown): void {
-  const p = props as { response?: Response; controller?: AbortController };
-  const response = p?.response;
-  const body = response?.body;
-  if (!response || !body || typeof body.getReader !== 'function' || call.observing || typeof ReadableStream !== 'function') return;
-  const span = call.span;
-  const sink = call.sink();
-  const decoder = new TextDecoder();
-  let streamError: Record<string, any> | undefined;
-  const sse = sseDecoder((event, data) => {
-    if (event === 'ping' || !data) return;
-    let parsed: Record<string, any>;
-    try {
-      parsed = JSON.parse(data);
-    } catch {
-      return;
-    }
-    // An `error` event makes the SDK's parser throw; the span fails with what the server said.
-    if (event === 'error') streamError = parsed?.error ?? parsed;
-    else sink.onItem(parsed);
-  });
-  let release = (): void => undefined;
-  let ended = false;
-  const end = (how: 'done' | 'cancel' | 'error', error?: unknown): void => {
-    if (ended) return;
-    ended = true;
-    release();
-    safely('stream.finish', () => sink.finish(how));
-    if (streamError) {
-      endWithError(span, Object.assign(new Error(String(streamError.message ?? 'stream error')), { type: streamError.type }));
-    } else if (how === 'error' && !p.controller?.signal?.aborted) {
-      endWithError(span, error);
-    } else {
-      if (how !== 'done') safely('stream.cancel', () => span.addEvent('cancelled'));
-      endOk(span);
-    }
-  };
-  // The original body is locked only once the SDK reads: if the swap below fails, the SDK reads it untouched.
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  const observed = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        reader ??= body.getReader();
-        let chunk: ReadableStreamReadResult<Uint8Array>;
-        try {
-          chunk = await reader.read();
-        } catch (error) {
-          end('error', error);
-          throw error;
-        }
-        if (chunk.done) {
-          safely('stream.decode', () => {
-            sse.push(decoder.decode());
-            sse.end();
-          });
-          end('done');
-          controller.close();
-          return;
-        }
-        safely('stream.decode', () => sse.push(decoder.decode(chunk.value, { stream: true })));
-        controller.enqueue(chunk.value);
-      },
-      cancel(reason) {
-        end('cancel');
-        return (reader ?? body).cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  try {
-    Object.defineProperty(response, 'body', { value: observed, configurable: true });
-  } catch {
-    // A response we cannot annotate: its events go unseen; end the span rather than leave it open.
-    ended = true;
-    endOk(span);
-    return;
-  }
-  release = trackOpenSpan(span);
 }
 
 export const anthropicPatcher: IntegrationPatcher = {

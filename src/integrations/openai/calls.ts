@@ -1,0 +1,90 @@
+import { context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import type { PatchContext } from '../types';
+import { traceApiPromise, type CallHandlers } from '../../instrumentation/stainless';
+import { endWithError } from '../../instrumentation/span-lifecycle';
+import { safely } from '../../instrumentation/safe';
+import { writeAttributes } from '../../trace/write';
+import * as map from './attributes';
+import { chatCompletionAccumulator, completionAccumulator, responsesAccumulator, type Accumulator } from './stream';
+import { parentContext } from '../../trace/parent-context';
+import type { Operation } from './patch';
+
+/**
+ * What a traced `create` does, per call: the span, its attributes, and the
+ * tap on the SDK's APIPromise or stream. patch.ts loads this file at the
+ * first call (see instrumentation/deferred.ts).
+ */
+interface Mapping {
+  spanName: string;
+  request(body: unknown, provider: string): Record<string, unknown>;
+  response(result: unknown): Record<string, unknown>;
+  accumulator?: () => Accumulator<Record<string, any>>;
+}
+
+const MAPPINGS: Record<Operation, Mapping> = {
+  chat: {
+    spanName: 'OpenAI Chat Completions',
+    request: map.chatRequestAttributes,
+    response: map.chatResponseAttributes,
+    accumulator: chatCompletionAccumulator,
+  },
+  responses: {
+    spanName: 'OpenAI Responses',
+    request: map.responsesRequestAttributes,
+    response: map.responsesResponseAttributes,
+    accumulator: responsesAccumulator,
+  },
+  embeddings: {
+    spanName: 'OpenAI Embeddings',
+    request: map.embeddingsRequestAttributes,
+    response: map.embeddingsResponseAttributes,
+  },
+  completions: {
+    spanName: 'OpenAI Completions',
+    request: map.completionsRequestAttributes,
+    response: map.completionsResponseAttributes,
+    accumulator: completionAccumulator,
+  },
+};
+
+/** One call of a wrapped `create`: `original` applied to `self` and `args`, traced. */
+export function tracedCreate(operation: Operation, ctx: PatchContext, original: (...args: any[]) => any, self: { _client?: { baseURL?: string } } | undefined, args: any[]): unknown {
+  const target = MAPPINGS[operation];
+  const body = args[0];
+  // Resolved once, so the span and the call it wraps share one parent.
+  const parent = parentContext('provider');
+  const span = safely('openai.start', () => startSpan(ctx.getTracer(), target, body, self?._client?.baseURL, parent));
+  if (!span) return original.apply(self, args);
+  let returned: unknown;
+  try {
+    returned = context.with(trace.setSpan(parent, span), () => original.apply(self, args));
+  } catch (error) {
+    endWithError(span, error);
+    throw error;
+  }
+  return safely('openai.wrap', () => traceApiPromise(span, returned, handlersFor(target))) ?? returned;
+}
+
+function startSpan(tracer: Tracer, target: Mapping, body: unknown, baseURL: unknown, parent: Context): Span {
+  const span = tracer.startSpan(target.spanName, undefined, parent);
+  writeAttributes(span, target.request(body, map.providerFromBaseURL(baseURL)));
+  return span;
+}
+
+function handlersFor(target: Mapping): CallHandlers<Record<string, any>> {
+  return {
+    isStream: (result) =>
+      !!target.accumulator && !!result && typeof result === 'object' && typeof (result as any).controller === 'object' && (typeof (result as any).iterator === 'function' || typeof (result as any)[Symbol.asyncIterator] === 'function'),
+    onResult: (span, result) => writeAttributes(span, target.response(result)),
+    streamObserver: (span) => {
+      const acc = target.accumulator!();
+      return {
+        onItem: (chunk) => acc.add(chunk),
+        finish: () => {
+          const assembled = acc.result();
+          if (assembled) writeAttributes(span, target.response(assembled));
+        },
+      };
+    },
+  };
+}
