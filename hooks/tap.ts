@@ -64,19 +64,20 @@ export function createTap(data: TapData): SourceTap {
    * specifier it was imported with, or by its path inside node_modules.
    */
   const target = (url: string): { name: string; baseDir: string } | undefined => {
-    // Runs on every module the app resolves: one allocation-free check first, the rest only for a
-    // URL inside a package the registry names.
+    // Runs on every module the app resolves: allocation-free checks first, the rest only for a URL
+    // inside a package the registry names, or a main entry imported by its name (which may sit in a
+    // folder of another name: an npm alias, a copy).
     const at = url.lastIndexOf(NODE_MODULES);
     if (at < 0) return undefined;
-    const dir = packageDirs.find((d) => url.startsWith(d, at));
-    if (dir === undefined) return undefined;
-    const pkg = dir.slice(NODE_MODULES.length, -1);
-    let name = entries.get(url);
-    if (!name) {
-      name = normaliseModuleName(`${pkg}/${url.slice(at + dir.length).split(/[?#]/)[0]}`);
-      if (!include.has(name)) return undefined;
-    }
-    return { name, baseDir: fileURLToPath(url.slice(0, at + dir.length - 1)) };
+    const entry = entries.get(url);
+    if (entry === undefined && !packageDirs.some((d) => url.startsWith(d, at))) return undefined;
+    const start = at + NODE_MODULES.length;
+    const parts = url.slice(start).split(/[?#]/)[0].split('/');
+    const pkgLength = parts[0].startsWith('@') ? 2 : 1;
+    const pkg = parts.slice(0, pkgLength).join('/');
+    const name = entry ?? normaliseModuleName(`${pkg}/${parts.slice(pkgLength).join('/')}`);
+    if (entry === undefined && !include.has(name)) return undefined;
+    return { name, baseDir: fileURLToPath(url.slice(0, start) + pkg) };
   };
 
   const statements = (url: string, t: { name: string; baseDir: string }): string => {

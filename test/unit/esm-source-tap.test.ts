@@ -21,6 +21,15 @@ describe('the off-thread source tap', () => {
     expect(manager.source).toContain('"@langchain/core/dist/callbacks/manager", __catalystTapNamespace, "/app/node_modules/@langchain/core"');
   });
 
+  it('taps a main entry imported by its name from a folder of another name (an npm alias)', async () => {
+    await initialize({ include: ['openai'], tapKey: 'test.tap' });
+    await resolve('openai', {}, async () => ({ url: `${NM}/openai-v6/index.mjs` }));
+    const entry = await load(`${NM}/openai-v6/index.mjs`, {}, next('export {};'));
+    expect(entry.source).toContain('"openai", __catalystTapNamespace, "/app/node_modules/openai-v6"');
+    // Its other files are named by path, which is not the registry's: left alone.
+    expect((await load(`${NM}/openai-v6/client.mjs`, {}, next('export {};'))).source).toBe('export {};');
+  });
+
   it('leaves every other module, and CommonJS, exactly as loaded', async () => {
     await initialize({ include: ['openai'], tapKey: 'test.tap' });
     for (const url of [`${NM}/openai/core/error.mjs`, `${NM}/openai-compat/index.mjs`, 'file:///app/src/openai/index.mjs', 'node:fs']) {
