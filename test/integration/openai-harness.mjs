@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { startFakeProvider } from '../harness/fake-provider.mjs';
@@ -40,7 +40,7 @@ export async function startHarness(name) {
   const tempDirs = [];
 
   /**
-   * Runs `app` and returns its output, the spans the collector received from it,
+   * Runs `app` (a file under test/integration/apps, or an absolute path) and returns its output, the spans the collector received from it,
    * and the requests the fake provider saw.
    * @param {string} app
    * @param {{
@@ -56,7 +56,7 @@ export async function startHarness(name) {
     provider.requests.length = 0;
     const registerPath = preload === 'require' ? join(dist, 'register.js') : join(dist, 'esm/register.mjs');
     const result = await runChild({
-      script: join(APPS, app),
+      script: isAbsolute(app) ? app : join(APPS, app),
       preload,
       registerPath: preload === 'none' ? undefined : registerPath,
       env: { FAKE_BASE_URL: provider.baseURL, OPENAI_API_KEY: API_KEY, CATALYST_OTLP_ENDPOINT: collector.url, CATALYST_DIST: dist, ...env },

@@ -385,3 +385,22 @@ describe('import forms and NODE_OPTIONS', () => {
     expect(r.stderr).toBe('');
   });
 });
+
+describe('without the preload: @catalyst/tracing/openai', () => {
+  it('instrumentOpenAI(module) traces the SDK the app already loaded; spans reach the configured endpoint', async () => {
+    const r = await h.runApp('openai-explicit.cjs', { preload: 'none', env: { MODE: 'subpath', ONLY: 'plain' }, spans: 1 });
+    expect(r.line('EXPLICIT').traced).toBe(true);
+    expect(r.spans.map(tagOf)).toEqual(['plain']);
+    expect(one(r.spans, 'plain').attributes['llm.model_name']).toBe(r.line('RESULT').plain.model);
+  });
+
+  it('installOpenAIInstrumentation(provider) sends the spans to the app’s own tracer provider, not to ours', async () => {
+    const r = await h.runApp('openai-explicit.cjs', { preload: 'none', env: { MODE: 'provider', ONLY: 'plain' } });
+    expect(r.spans).toHaveLength(0);
+    const { spans } = r.line('EXPLICIT');
+    expect(spans.map((/** @type {any} */ s) => s.name)).toEqual(['OpenAI Chat Completions']);
+    expect(spans[0].scope).toBe('@catalyst/tracing/openai');
+    expect(spans[0].attributes).toMatchObject({ 'openinference.span.kind': 'LLM', 'llm.model_name': r.line('RESULT').plain.model, 'llm.provider': 'openai' });
+    expect(JSON.stringify(spans)).not.toContain(API_KEY);
+  });
+});
