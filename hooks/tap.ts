@@ -63,6 +63,9 @@ export function createTap(data: TapData): SourceTap {
    * The registry module name of a file URL and its package root: by the bare
    * specifier it was imported with, or by its path inside node_modules.
    */
+  /** Each URL inside a traced package, looked at once: its target, or null. Node resolves a URL once per import of it. */
+  const seen = new Map<string, { name: string; baseDir: string } | null>();
+
   const target = (url: string): { name: string; baseDir: string } | undefined => {
     // Runs on every module the app resolves: allocation-free checks first, the rest only for a URL
     // inside a package the registry names, or a main entry imported by its name (which may sit in a
@@ -71,13 +74,16 @@ export function createTap(data: TapData): SourceTap {
     if (at < 0) return undefined;
     const entry = entries.get(url);
     if (entry === undefined && !packageDirs.some((d) => url.startsWith(d, at))) return undefined;
+    const known = seen.get(url);
+    if (known !== undefined) return known ?? undefined;
     const start = at + NODE_MODULES.length;
     const parts = url.slice(start).split(/[?#]/)[0].split('/');
     const pkgLength = parts[0].startsWith('@') ? 2 : 1;
     const pkg = parts.slice(0, pkgLength).join('/');
     const name = entry ?? normaliseModuleName(`${pkg}/${parts.slice(pkgLength).join('/')}`);
-    if (entry === undefined && !include.has(name)) return undefined;
-    return { name, baseDir: fileURLToPath(url.slice(0, start) + pkg) };
+    const found = entry !== undefined || include.has(name) ? { name, baseDir: fileURLToPath(url.slice(0, start) + pkg) } : null;
+    seen.set(url, found);
+    return found ?? undefined;
   };
 
   const statements = (url: string, t: { name: string; baseDir: string }): string => {
@@ -89,7 +95,10 @@ export function createTap(data: TapData): SourceTap {
   return {
     /** After resolution: remember a package's main entry by its bare specifier. */
     resolved(specifier, result) {
-      if (include.has(specifier) && result?.url) entries.set(result.url, specifier);
+      if (include.has(specifier) && result?.url && !entries.has(result.url)) {
+        entries.set(result.url, specifier);
+        seen.delete(result.url);
+      }
       return result;
     },
     /** After loading: the module, with the tap appended if the registry names it. */
