@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hookTargets } from './targets';
 import { createSyncHooks } from './tap';
+import { registerResolveHookOutsidePackages } from './esm-pause';
 import type { IntegrationSpec } from '../src/integrations/types';
 import type { OnModuleLoad } from './cjs';
 import { debug, warnOnce } from '../src/diagnostics/report';
@@ -33,7 +34,7 @@ export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModu
     };
     if (supportsSyncHooks()) {
       const { registerHooks } = nodeModule as unknown as { registerHooks: Parameters<typeof createSyncHooks>[1] };
-      registerHooks(createSyncHooks(data, registerHooks));
+      registerResolveHookOutsidePackages(createSyncHooks(data, registerHooks).resolve, registerHooks);
       debug('ESM hooks: in-thread (module.registerHooks)');
       return 'sync';
     }
