@@ -301,6 +301,12 @@ describe.skipIf(TOO_OLD)('ai 7 in a CommonJS app, and without the preload', () =
     expect(spanTree(traced.spans)).toBe(['generateText cjs-text [CHAIN]', '  chat gpt-4o-mini [LLM]', 'streamText cjs-stream [CHAIN]', '  chat gpt-4o-mini [LLM]'].join('\n'));
   });
 
+  it('traces a CommonJS app that loads ai with require() (require(esm))', async () => {
+    const traced = await runApp('ai-sdk-cjs.cjs', { preload: 'require', env: { AI_LOAD: 'require' }, spans: 4 });
+    expect(traced.line('RESULT').streamed).toBe('The capital of France is Paris.');
+    expect(spanTree(traced.spans)).toBe(['generateText cjs-text [CHAIN]', '  chat gpt-4o-mini [LLM]', 'streamText cjs-stream [CHAIN]', '  chat gpt-4o-mini [LLM]'].join('\n'));
+  });
+
   it('leaves ai alone when the integration is disabled', async () => {
     const traced = await runApp('ai-sdk-cjs.cjs', { preload: 'require', env: { CATALYST_DISABLED_INSTRUMENTATIONS: 'ai' } });
     expect(traced.line('RESULT').streamed).toBe('The capital of France is Paris.');

@@ -1,10 +1,11 @@
-// A CommonJS app: `ai` is ESM only, so the app loads it with import(). Under
-// the preload (--require) the loader hooks still see it; with AI_SDK_MODE=subpath
-// there is no preload and the app hands the module to instrumentAISdk().
+// A CommonJS app: `ai` is ESM only, so the app loads it with import(), or with
+// require() where Node has require(esm) (AI_LOAD=require). Under the preload
+// (--require) the loader hooks still see it; with AI_SDK_MODE=subpath there is
+// no preload and the app hands the module to instrumentAISdk().
 'use strict';
 
 async function main() {
-  const ai = await import('ai');
+  const ai = process.env.AI_LOAD === 'require' ? require('ai') : await import('ai');
   const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
   let traced;
   if (process.env.AI_SDK_MODE === 'subpath') {
