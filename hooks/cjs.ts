@@ -1,4 +1,5 @@
-import Module from 'node:module';
+// Not `import Module from`: the bundler's interop would copy every property of node:module at start-up.
+import Module = require('node:module');
 import { reportInternalError } from '../src/diagnostics/report';
 import { hookTargets, needsInternals, normaliseModuleName, type HookTarget } from './targets';
 import type { IntegrationSpec } from '../src/integrations/types';

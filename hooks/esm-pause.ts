@@ -1,4 +1,5 @@
-import Module from 'node:module';
+// Not `import Module from`: the bundler's interop would copy every property of node:module at start-up.
+import Module = require('node:module');
 
 type Hook = (specifierOrUrl: string, context: unknown, next: (s: string, c: unknown) => any) => any;
 type RegisterHooks = (hooks: { resolve?: Hook; load?: Hook }) => { deregister(): void };

@@ -1,4 +1,5 @@
-import * as nodeModule from 'node:module';
+// Not `import * as`: the bundler's interop would copy every property of node:module at start-up.
+import nodeModule = require('node:module');
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hookTargets } from './targets';
