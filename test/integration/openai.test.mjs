@@ -404,3 +404,14 @@ describe('without the preload: @catalyst/tracing/openai', () => {
     expect(JSON.stringify(spans)).not.toContain(API_KEY);
   });
 });
+
+describe('Azure', () => {
+  it('the AzureOpenAI client is traced with llm.provider azure, whatever its endpoint; the api-key header stays out', async () => {
+    const r = await h.runApp('openai-azure.mjs', { spans: 1 });
+    expect(r.requests[0].path).toBe('/openai/deployments/gpt-4o-mini/chat/completions');
+    const span = one(r.spans, 'azure');
+    expect(span.attributes['llm.output_messages.0.message.content']).toBe(r.line('RESULT').content);
+    expect(span.attributes).toMatchObject({ 'llm.provider': 'azure', 'llm.system': 'openai', 'openinference.span.kind': 'LLM' });
+    expect(JSON.stringify(r.spans)).not.toContain('SECRET-456');
+  });
+});

@@ -40,6 +40,15 @@ describe('OpenAI chat mapping', () => {
   it('tells Azure from OpenAI by base URL', () => {
     expect(map.providerFromBaseURL('https://my.openai.azure.com/openai')).toBe('azure');
     expect(map.providerFromBaseURL('https://api.openai.com/v1')).toBe('openai');
+    // The AzureOpenAI client is Azure whatever its endpoint (a gateway, a custom domain).
+    class AzureOpenAI {
+      baseURL = 'https://llm-gateway.example.com/openai';
+    }
+    expect(map.providerOfClient(new AzureOpenAI())).toBe('azure');
+    expect(map.providerOfClient({ baseURL: 'https://gw.example.com/openai', apiVersion: '2024-10-21' })).toBe('azure');
+    expect(map.providerOfClient({ baseURL: 'https://my.openai.azure.com/openai' })).toBe('azure');
+    expect(map.providerOfClient({ baseURL: 'https://api.openai.com/v1' })).toBe('openai');
+    expect(map.providerOfClient(undefined)).toBe('openai');
   });
 
   it('maps the response: model, output message, finish reason, tokens with details', () => {

@@ -10,6 +10,16 @@ import { safeJson } from '../../trace/encode';
  */
 
 /** The `llm.provider` from the client's base URL: Azure and OpenAI-compatible hosts are told apart. */
+/**
+ * `azure` for the SDK's AzureOpenAI client, whatever its endpoint (a custom
+ * domain or a gateway in front of Azure), or for an Azure host; else `openai`.
+ */
+export function providerOfClient(client: unknown): string {
+  const c = isObj(client) ? client : undefined;
+  if (c && (c.constructor?.name === 'AzureOpenAI' || typeof c.apiVersion === 'string')) return 'azure';
+  return providerFromBaseURL(c?.baseURL);
+}
+
 export function providerFromBaseURL(baseURL: unknown): string {
   const url = str(baseURL) ?? '';
   if (/\.openai\.azure\.com|\.azure\.com/i.test(url)) return 'azure';

@@ -48,12 +48,12 @@ const MAPPINGS: Record<Operation, Mapping> = {
 };
 
 /** One call of a wrapped `create`: `original` applied to `self` and `args`, traced. */
-export function tracedCreate(operation: Operation, ctx: PatchContext, original: (...args: any[]) => any, self: { _client?: { baseURL?: string } } | undefined, args: any[]): unknown {
+export function tracedCreate(operation: Operation, ctx: PatchContext, original: (...args: any[]) => any, self: { _client?: unknown } | undefined, args: any[]): unknown {
   const target = MAPPINGS[operation];
   const body = args[0];
   // Resolved once, so the span and the call it wraps share one parent.
   const parent = parentContext('provider');
-  const span = safely('openai.start', () => startSpan(ctx.getTracer(), target, body, self?._client?.baseURL, parent));
+  const span = safely('openai.start', () => startSpan(ctx.getTracer(), target, body, self?._client, parent));
   if (!span) return original.apply(self, args);
   let returned: unknown;
   try {
@@ -65,9 +65,9 @@ export function tracedCreate(operation: Operation, ctx: PatchContext, original: 
   return safely('openai.wrap', () => traceApiPromise(span, returned, handlersFor(target))) ?? returned;
 }
 
-function startSpan(tracer: Tracer, target: Mapping, body: unknown, baseURL: unknown, parent: Context): Span {
+function startSpan(tracer: Tracer, target: Mapping, body: unknown, client: unknown, parent: Context): Span {
   const span = tracer.startSpan(target.spanName, undefined, parent);
-  writeAttributes(span, target.request(body, map.providerFromBaseURL(baseURL)));
+  writeAttributes(span, target.request(body, map.providerOfClient(client)));
   return span;
 }
 

@@ -36,7 +36,7 @@ export function findClientClass(moduleExports: unknown): Record<string, any> | u
 
 function makeCreateWrapper(operation: Operation, ctx: PatchContext) {
   return (original: (...args: any[]) => any) =>
-    function tracedCreate(this: { _client?: { baseURL?: string } }, ...args: any[]) {
+    function tracedCreate(this: { _client?: unknown }, ...args: any[]) {
       const c = calls();
       return c ? c.tracedCreate(operation, ctx, original, this, args) : original.apply(this, args);
     };
