@@ -52,6 +52,12 @@ function packageOf(name: string): string {
   return name.split('/').slice(0, name.startsWith('@') ? 2 : 1).join('/');
 }
 
+/** `packageDirs.some((d) => url.startsWith(d, at))` without a closure per call: this runs on every resolve. */
+function startsWithAny(url: string, prefixes: readonly string[], at: number): boolean {
+  for (let i = 0; i < prefixes.length; i++) if (url.startsWith(prefixes[i], at)) return true;
+  return false;
+}
+
 export function createTap(data: TapData): SourceTap {
   const include = new Set(data.include);
   /** `/node_modules/<package>/` for each package the registry names. */
@@ -73,7 +79,7 @@ export function createTap(data: TapData): SourceTap {
     const at = url.lastIndexOf(NODE_MODULES);
     if (at < 0) return undefined;
     const entry = entries.get(url);
-    if (entry === undefined && !packageDirs.some((d) => url.startsWith(d, at))) return undefined;
+    if (entry === undefined && !startsWithAny(url, packageDirs, at)) return undefined;
     const known = seen.get(url);
     if (known !== undefined) return known ?? undefined;
     const start = at + NODE_MODULES.length;
