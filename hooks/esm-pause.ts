@@ -1,8 +1,7 @@
 // Not `import Module from`: the bundler's interop would copy every property of node:module at start-up.
 import Module = require('node:module');
+import type { Hook, RegisterHooks } from './tap';
 
-type Hook = (specifierOrUrl: string, context: unknown, next: (s: string, c: unknown) => any) => any;
-type RegisterHooks = (hooks: { resolve?: Hook; load?: Hook }) => { deregister(): void };
 type RequireFn = (this: { path?: string } | undefined, id: string) => unknown;
 
 /**

@@ -122,13 +122,14 @@ export function createTap(data: TapData): SourceTap {
 }
 
 
-type Hook = (specifierOrUrl: string, context: unknown, next: (s: string, c: unknown) => any) => any;
-type RegisterHooks = (hooks: { resolve?: Hook; load?: Hook }) => { deregister(): void };
+export type Hook = (specifierOrUrl: string, context: unknown, next: (s: string, c: unknown) => any) => any;
+export type RegisterHooks = (hooks: { resolve?: Hook; load?: Hook }) => { deregister(): void };
 
 /**
- * The hooks for module.registerHooks: a resolve hook for the whole process,
- * and a load hook registered only while a module the registry names is
- * resolved but not yet loaded.
+ * The hooks for module.registerHooks: a resolve hook (which esm-pause.ts
+ * registers, and steps aside while a package requires its own files), and a
+ * load hook registered only while a module the registry names is resolved but
+ * not yet loaded.
  *
  * Why not a load hook for the whole process: while any load hook is
  * registered, Node decodes every module's source (ESM and CommonJS alike) to
