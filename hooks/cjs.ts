@@ -1,7 +1,7 @@
 // Not `import Module from`: the bundler's interop would copy every property of node:module at start-up.
 import Module = require('node:module');
 import { reportInternalError } from '../src/diagnostics/report';
-import { hookTargets, needsInternals, normaliseModuleName, type HookTarget } from './targets';
+import { hookPackages, hookTargets, needsInternals, normaliseModuleName, packageDirMarker, type HookTarget } from './targets';
 import type { IntegrationSpec } from '../src/integrations/types';
 
 export type OnModuleLoad = (spec: IntegrationSpec, moduleExports: unknown, baseDir: string | undefined) => void;
@@ -21,7 +21,7 @@ type RequireFn = (this: { path?: string } | undefined, id: string) => unknown;
 export function installCjsHook(specs: readonly IntegrationSpec[], onLoad: OnModuleLoad): void {
   const targets = hookTargets(specs);
   if (targets.length === 0) return;
-  const packages = [...new Set(specs.map((s) => s.packageName))];
+  const packages = hookPackages(specs);
   const proto = Module.prototype as unknown as { require: RequireFn };
   const nodeRequire = proto.require;
   const mayMatch = requireMatcher(packages, targets);
@@ -70,10 +70,10 @@ export function installCjsHook(specs: readonly IntegrationSpec[], onLoad: OnModu
  * files). A false positive only costs require-in-the-middle's check.
  */
 export function requireMatcher(packages: readonly string[], targets: readonly HookTarget[]): (id: string, parentPath?: string) => boolean {
-  const markers = packages.map((p) => `/node_modules/${p}/`);
+  const markers = packages.map(packageDirMarker);
   const internal = targets.filter((t) => t.moduleName !== t.spec.packageName);
   const internalNames = new Set(internal.map((t) => lastSegment(t.moduleName)));
-  const internalMarkers = [...new Set(internal.map((t) => `/node_modules/${t.spec.packageName}/`))];
+  const internalMarkers = [...new Set(internal.map((t) => packageDirMarker(t.spec.packageName)))];
   return (id, parentPath) => {
     const first = id.charCodeAt(0);
     if (first === 46 /* . */) {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { normaliseModuleName } from './targets';
+import { normaliseModuleName, packageDirMarker } from './targets';
 
 /**
  * The ESM source tap, shared by both kinds of loader hooks: the in-thread
@@ -28,6 +28,8 @@ import { normaliseModuleName } from './targets';
 export interface TapData {
   /** Registry module names: `pkg` for a main entry, `pkg/path/file` (no extension) for a file inside it. */
   include: string[];
+  /** The packages those names are in (the registry's package names). */
+  packages: string[];
   /** The Symbol.for key of the agent's tap function. */
   tapKey: string;
 }
@@ -47,11 +49,6 @@ export interface SourceTap {
 
 const NODE_MODULES = '/node_modules/';
 
-/** The package part of a registry module name: `openai/client` -> `openai`, `@scope/pkg/x` -> `@scope/pkg`. */
-function packageOf(name: string): string {
-  return name.split('/').slice(0, name.startsWith('@') ? 2 : 1).join('/');
-}
-
 /** `packageDirs.some((d) => url.startsWith(d, at))` without a closure per call: this runs on every resolve. */
 function startsWithAny(url: string, prefixes: readonly string[], at: number): boolean {
   for (let i = 0; i < prefixes.length; i++) if (url.startsWith(prefixes[i], at)) return true;
@@ -60,18 +57,16 @@ function startsWithAny(url: string, prefixes: readonly string[], at: number): bo
 
 export function createTap(data: TapData): SourceTap {
   const include = new Set(data.include);
-  /** `/node_modules/<package>/` for each package the registry names. */
-  const packageDirs = [...new Set(data.include.map(packageOf))].map((pkg) => `${NODE_MODULES}${pkg}/`);
+  const packageDirs = data.packages.map(packageDirMarker);
   /** Main-entry URLs, by the bare specifier they were imported with. */
   const entries = new Map<string, string>();
+  /** Each URL inside a traced package, looked at once: its target, or null. Node resolves a URL once per import of it. */
+  const seen = new Map<string, { name: string; baseDir: string } | null>();
 
   /**
    * The registry module name of a file URL and its package root: by the bare
    * specifier it was imported with, or by its path inside node_modules.
    */
-  /** Each URL inside a traced package, looked at once: its target, or null. Node resolves a URL once per import of it. */
-  const seen = new Map<string, { name: string; baseDir: string } | null>();
-
   const target = (url: string): { name: string; baseDir: string } | undefined => {
     // Runs on every module the app resolves: allocation-free checks first, the rest only for a URL
     // inside a package the registry names, or a main entry imported by its name (which may sit in a

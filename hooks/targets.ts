@@ -15,6 +15,16 @@ export function hookTargets(specs: readonly IntegrationSpec[]): HookTarget[] {
   return specs.flatMap((spec) => spec.files.map((file) => ({ spec, moduleName: file ? `${spec.packageName}/${file}` : spec.packageName })));
 }
 
+/** The packages the loader hooks watch, once each. */
+export function hookPackages(specs: readonly IntegrationSpec[]): string[] {
+  return [...new Set(specs.map((s) => s.packageName))];
+}
+
+/** How a package's folder shows in a path or file URL: `/node_modules/<package>/`. */
+export function packageDirMarker(pkg: string): string {
+  return `/node_modules/${pkg}/`;
+}
+
 /** Strip a file extension so `openai/resources/x.js` and `.mjs` both match `openai/resources/x`. */
 export function normaliseModuleName(name: string): string {
   return name.replace(/\.(c|m)?js$/, '');

@@ -8,7 +8,7 @@ const next = (source: string, format = 'module') => async (url: string) => ({ ur
 
 describe('the off-thread source tap', () => {
   it('taps a package entry imported by its bare name, and an internal file the registry names by path', async () => {
-    await initialize({ include: ['openai', '@langchain/core/dist/callbacks/manager'], tapKey: 'test.tap' });
+    await initialize({ include: ['openai', '@langchain/core/dist/callbacks/manager'], packages: ['openai', '@langchain/core'], tapKey: 'test.tap' });
     await resolve('openai', {}, async () => ({ url: `${NM}/openai/index.mjs` }));
 
     const entry = await load(`${NM}/openai/index.mjs`, {}, next('export const a = 1;'));
@@ -22,7 +22,7 @@ describe('the off-thread source tap', () => {
   });
 
   it('taps a main entry imported by its name from a folder of another name (an npm alias)', async () => {
-    await initialize({ include: ['openai'], tapKey: 'test.tap' });
+    await initialize({ include: ['openai'], packages: ['openai'], tapKey: 'test.tap' });
     await resolve('openai', {}, async () => ({ url: `${NM}/openai-v6/index.mjs` }));
     const entry = await load(`${NM}/openai-v6/index.mjs`, {}, next('export {};'));
     expect(entry.source).toContain('"openai", __catalystTapNamespace, "/app/node_modules/openai-v6"');
@@ -31,7 +31,7 @@ describe('the off-thread source tap', () => {
   });
 
   it('leaves every other module, and CommonJS, exactly as loaded', async () => {
-    await initialize({ include: ['openai'], tapKey: 'test.tap' });
+    await initialize({ include: ['openai'], packages: ['openai'], tapKey: 'test.tap' });
     for (const url of [`${NM}/openai/core/error.mjs`, `${NM}/openai-compat/index.mjs`, 'file:///app/src/openai/index.mjs', 'node:fs']) {
       const out = await load(url, {}, next('export {};'));
       expect(out.source, url).toBe('export {};');
@@ -42,7 +42,7 @@ describe('the off-thread source tap', () => {
   });
 
   it('the appended code hands over the namespace and never throws into the module', async () => {
-    await initialize({ include: ['pkg'], tapKey: 'test.tap.run' });
+    await initialize({ include: ['pkg'], packages: ['pkg'], tapKey: 'test.tap.run' });
     await resolve('pkg', {}, async () => ({ url: `${NM}/pkg/index.mjs` }));
     const { source } = await load(`${NM}/pkg/index.mjs`, {}, next(''));
     const statements = (source as string).replace(/^\n;import \* as (\w+) from .*;$/m, 'const $1 = { Client: class {} };');
@@ -79,7 +79,7 @@ describe('the in-thread source tap (module.registerHooks)', () => {
   it('registers a load hook for a named module only, taps it, then removes the load hook', async () => {
     const { createSyncHooks } = await import('../../hooks/tap');
     const reg = fakeRegistry();
-    const hooks = createSyncHooks({ include: ['openai', 'openai/client'], tapKey: 'test.sync' }, reg.registerHooks);
+    const hooks = createSyncHooks({ include: ['openai', 'openai/client'], packages: ['openai'], tapKey: 'test.sync' }, reg.registerHooks);
     expect(Object.keys(hooks)).toEqual(['resolve']);
 
     hooks.resolve('./util.mjs', {}, resolved('file:///app/src/util.mjs'));
