@@ -1,5 +1,5 @@
-import { context, trace, type Context, type Span } from '@opentelemetry/api';
-import { endOk, endWithError, trackOpenSpan } from '../instrumentation/span-lifecycle';
+import type { Context, Span } from '@opentelemetry/api';
+import { callInSpan, endOk, endWithError, trackOpenSpan } from '../instrumentation/span-lifecycle';
 import { SpanHandle } from './span-handle';
 import { asText } from '../trace/encode';
 
@@ -11,13 +11,7 @@ import { asText } from '../trace/encode';
  */
 export function runInSpan<T>(span: Span, ctx: Context, fn: (handle: SpanHandle) => T): T {
   const handle = new SpanHandle(span);
-  let result: T;
-  try {
-    result = context.with(trace.setSpan(ctx, span), () => fn(handle));
-  } catch (error) {
-    endWithError(span, error);
-    throw error;
-  }
+  const result = callInSpan(span, ctx, () => fn(handle));
   if (isPromiseLike(result)) {
     // Still running when the process exits (process.exit, a crash elsewhere): the exit path ends it, so its
     // children are not orphaned in the trace.

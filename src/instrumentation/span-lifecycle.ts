@@ -1,4 +1,4 @@
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import { context, trace, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
 import { getState } from '../state';
 import { safely } from './safe';
 
@@ -16,6 +16,20 @@ export function endWithError(span: Span, error: unknown): void {
     span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
     span.end();
   });
+}
+
+/**
+ * Calls `fn` with `span` current (a child of `parent`). A synchronous throw
+ * ends the span with the error and is rethrown unchanged; what `fn` returns
+ * (a promise, a stream) is the caller's to observe.
+ */
+export function callInSpan<T>(span: Span, parent: Context, fn: () => T): T {
+  try {
+    return context.with(trace.setSpan(parent, span), fn);
+  } catch (error) {
+    endWithError(span, error);
+    throw error;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
-import { context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import type { Context, Span, Tracer } from '@opentelemetry/api';
 import type { PatchContext } from '../types';
 import { traceApiPromise, type CallHandlers, type StreamSink } from '../../instrumentation/stainless';
-import { endOk, endWithError, trackOpenSpan } from '../../instrumentation/span-lifecycle';
+import { callInSpan, endOk, endWithError, trackOpenSpan } from '../../instrumentation/span-lifecycle';
 import { safely } from '../../instrumentation/safe';
 import { writeAttributes } from '../../trace/write';
 import * as map from './attributes';
@@ -33,13 +33,7 @@ export function tracedCreate(spanName: string, ctx: PatchContext, original: (...
   const span = safely('anthropic.start', () => startSpan(ctx.getTracer(), spanName, body, client?.baseURL, parent));
   if (!span) return original.apply(self, args);
   const callArgs = withOptions(args, safely('anthropic.native', () => optionsForCreate(client, args[1], span)));
-  let returned: unknown;
-  try {
-    returned = context.with(trace.setSpan(parent, span), () => original.apply(self, callArgs));
-  } catch (error) {
-    endWithError(span, error);
-    throw error;
-  }
+  const returned = callInSpan(span, parent, () => original.apply(self, callArgs));
   const streamed = !!body && typeof body === 'object' && (body as { stream?: unknown }).stream === true;
   const call = new CallObserver(span);
   const traced = safely('anthropic.wrap', () => traceApiPromise(span, returned, call.handlers()));

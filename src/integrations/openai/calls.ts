@@ -1,7 +1,7 @@
-import { context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import type { Context, Span, Tracer } from '@opentelemetry/api';
 import type { PatchContext } from '../types';
 import { traceApiPromise, type CallHandlers } from '../../instrumentation/stainless';
-import { endWithError } from '../../instrumentation/span-lifecycle';
+import { callInSpan } from '../../instrumentation/span-lifecycle';
 import { safely } from '../../instrumentation/safe';
 import { writeAttributes } from '../../trace/write';
 import * as map from './attributes';
@@ -55,13 +55,7 @@ export function tracedCreate(operation: Operation, ctx: PatchContext, original: 
   const parent = parentContext('provider');
   const span = safely('openai.start', () => startSpan(ctx.getTracer(), target, body, self?._client, parent));
   if (!span) return original.apply(self, args);
-  let returned: unknown;
-  try {
-    returned = context.with(trace.setSpan(parent, span), () => original.apply(self, args));
-  } catch (error) {
-    endWithError(span, error);
-    throw error;
-  }
+  const returned = callInSpan(span, parent, () => original.apply(self, args));
   return safely('openai.wrap', () => traceApiPromise(span, returned, handlersFor(target))) ?? returned;
 }
 
