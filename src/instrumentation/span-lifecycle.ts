@@ -55,22 +55,28 @@ export function endOk(span: Span): void {
   });
 }
 
+/** Ends a span whose end never came (a stream left unread, the process exiting), saying why. */
+export function endIncomplete(span: Span, reason: string): void {
+  safely('span.end', () => {
+    if (!span.isRecording()) return;
+    span.addEvent('incomplete', { reason });
+    span.end();
+  });
+}
+
 /**
- * Registers a span that ends on a later event (a stream being consumed), so the
- * exit path can end it if the app never finished reading. Returns the release
- * function to call once the span has ended normally.
+ * Registers work that ends on a later event (a stream being consumed), so the
+ * exit path can end it if the app never finished: `end` is called with the
+ * reason. Returns the release function to call once it has ended normally.
  */
-export function trackOpenSpan(span: Span): () => void {
-  const entry = {
-    end(reason: string) {
-      safely('span.end', () => {
-        if (!span.isRecording()) return;
-        span.addEvent('incomplete', { reason });
-        span.end();
-      });
-    },
-  };
+export function trackOpen(end: (reason: string) => void): () => void {
+  const entry = { end };
   const open = getState().openSpans;
   open.add(entry);
   return () => open.delete(entry);
+}
+
+/** trackOpen for one span, ended with endIncomplete. */
+export function trackOpenSpan(span: Span): () => void {
+  return trackOpen((reason) => endIncomplete(span, reason));
 }

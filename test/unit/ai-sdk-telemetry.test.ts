@@ -8,6 +8,7 @@ import { isTracingIntegration } from '../../src/integrations/ai-sdk/duplicates';
 import { registerIntegration, registeredIntegration, unregisterIntegration } from '../../src/integrations/ai-sdk/registration';
 import { createAISdkTelemetrySettings } from '../../src/integrations/ai-sdk/settings';
 import { parentContext } from '../../src/trace/parent-context';
+import { getState } from '../../src/state';
 
 // Drives the integration with events shaped as `ai` 7 and 6 send them, without
 // the SDK (which needs Node >= 22): span lifecycle, nesting and failure paths.
@@ -174,6 +175,17 @@ describe('bounds and shared calls', () => {
       expect(parentOf(byName(`t${id}`))).toBe(root);
       expect(byName(`t${id}`).attributes['output.value']).toBe(id);
     }
+  });
+
+  it('at exit, a call still open ends with its model span, not just its own', () => {
+    const i = integration();
+    const before = new Set(getState().openSpans);
+    i.onStart({ ...V7, callId: 'left', operationId: 'ai.streamText' });
+    i.onLanguageModelCallStart({ ...V7, callId: 'left', modelId: 'm' });
+    // What the exit path does with what is still open (export/lifecycle.ts).
+    for (const open of [...getState().openSpans].filter((o) => !before.has(o))) open.end('process exiting');
+    expect(tree()).toEqual(['CHAIN streamText', '  LLM chat m']);
+    for (const s of t.spans()) expect(s.events.map((e) => [e.name, e.attributes?.reason])).toEqual([['incomplete', 'process exiting']]);
   });
 
   it('ends the oldest open calls (streams never read to the end) past a bound', () => {

@@ -1,6 +1,6 @@
 import { context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { Attr } from '../../semconv/attr';
-import { endOk, endWithError, trackOpenSpan } from '../../instrumentation/span-lifecycle';
+import { endIncomplete, endOk, endWithError, trackOpen } from '../../instrumentation/span-lifecycle';
 import { safely } from '../../instrumentation/safe';
 import { writeAttributes, cappedAttributeValue } from '../../trace/write';
 import { withFreshIdentity } from '../../trace/identity';
@@ -167,8 +167,10 @@ export class AISdkTelemetry {
       structured: (isObj(output) && str(output.name) !== undefined && output.name !== 'text') || typeof output === 'string',
       tools: new Map(),
       toolSpans: new Map(),
-      release: trackOpenSpan(root),
+      release: () => undefined,
     };
+    // At exit, a call still open (a stream the app stopped reading) ends with its model and tool spans.
+    call.release = trackOpen((reason) => endCallIncomplete(call, reason));
     // Output.object() and friends hand their JSON schema over as a promise.
     if (isObj(output) && isObj(output.responseFormat) && typeof output.responseFormat.then === 'function') {
       Promise.resolve(output.responseFormat).then(
@@ -190,11 +192,8 @@ export class AISdkTelemetry {
    */
   private evictOldest(): void {
     while (this.calls.size > MAX_OPEN_CALLS) {
-      const [id, call] = this.calls.entries().next().value as [string, CallState];
-      this.calls.delete(id);
-      releaseCall(id, this);
-      call.release();
-      for (const s of [call.llm, ...call.toolSpans.values(), call.root]) if (s) incomplete(s);
+      const call = this.take(this.calls.keys().next().value);
+      if (call) endCallIncomplete(call, 'no end event from the AI SDK');
     }
   }
 
@@ -319,12 +318,9 @@ export class AISdkTelemetry {
 /** Open calls kept per integration before the oldest is ended (see evictOldest). */
 const MAX_OPEN_CALLS = 1000;
 
-function incomplete(span: Span): void {
-  safely('span.incomplete', () => {
-    if (!span.isRecording()) return;
-    span.addEvent('incomplete', { reason: 'no end event from the AI SDK' });
-    span.end();
-  });
+/** A call whose end never came: its model and tool spans, then its own. */
+function endCallIncomplete(call: CallState, reason: string): void {
+  for (const s of [call.llm, ...call.toolSpans.values(), call.root]) if (s) endIncomplete(s, reason);
 }
 
 /** Calls being traced, by callId, across every integration object of every copy of the package. */

@@ -1,8 +1,7 @@
 import { context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { Attr, SpanKindValues, type SpanKindValue } from '../../semconv/attr';
 import { writeAttributes } from '../../trace/write';
-import { endOk, endWithError, trackOpenSpan } from '../../instrumentation/span-lifecycle';
-import { safely } from '../../instrumentation/safe';
+import { endIncomplete, endOk, endWithError, trackOpenSpan } from '../../instrumentation/span-lifecycle';
 import type { Attrs } from '../shape';
 
 /**
@@ -82,11 +81,6 @@ export function getRun(runId: string | undefined): Run | undefined {
   return runId ? registry().runs.get(runId) : undefined;
 }
 
-export function writeRun(runId: string, attributes: Attrs): void {
-  const run = getRun(runId);
-  if (run) writeAttributes(run.span, attributes);
-}
-
 export function endRun(runId: string, attributes?: Attrs, error?: unknown): void {
   const reg = registry();
   const run = reg.runs.get(runId);
@@ -105,10 +99,7 @@ function evictOldest(reg: Registry): void {
   const run = reg.runs.get(oldest)!;
   reg.runs.delete(oldest);
   reg.llm.delete(run);
-  safely('langchain.evict', () => {
-    run.span.addEvent('incomplete', { reason: 'too many open LangChain runs' });
-    run.span.end();
-  });
+  endIncomplete(run.span, 'too many open LangChain runs');
   run.release();
 }
 
