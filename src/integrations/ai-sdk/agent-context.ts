@@ -1,3 +1,4 @@
+import { livePipeline } from '../../state';
 import { context, createContextKey, type Context } from '@opentelemetry/api';
 import { wrapMethod, unwrapMethod } from '../../instrumentation/wrap-method';
 import { safely } from '../../instrumentation/safe';
@@ -42,6 +43,9 @@ export function wrapAgentClass(moduleExports: unknown): number {
       function tracedAgentCall(this: unknown, ...args: unknown[]) {
         const info = safely('ai-sdk.agent', () => ({ id: isObj(this) ? str((this as { id?: unknown }).id) : undefined }));
         if (!info) return original.apply(this, args);
+        // The context manager starts with the pipeline; before it, context.with() would carry nothing (the
+        // first agent call of a preloaded app would lose its id). As in api/context-helpers.ts.
+        livePipeline();
         return context.with(context.active().setValue(AGENT_KEY, info), () => original.apply(this, args));
       },
     );
