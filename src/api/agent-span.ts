@@ -1,7 +1,7 @@
 import { type Tracer } from '@opentelemetry/api';
 import { Attr, SpanKindValues } from '../semconv/attr';
-import { withFreshIdentity } from '../trace/identity';
-import { writeAttributes, cappedAttributeValue } from '../trace/write';
+import { withAgentScope } from '../trace/identity';
+import { writeAttributes } from '../trace/write';
 import { asText } from '../trace/encode';
 import { safely } from '../instrumentation/safe';
 import { isTracer, resolveTracer } from './resolve-tracer';
@@ -25,9 +25,6 @@ export interface AgentSpanOptions {
   tags?: string[];
   input?: unknown;
 }
-
-/** Identity keys a nested agent keeps from its parent unless it sets its own. */
-const INHERITED_ACROSS_AGENTS = [Attr.SESSION_ID, Attr.USER_ID, Attr.METADATA, Attr.TAGS];
 
 /**
  * Groups a run under an AGENT span. Its identity (agent id, name, role, session,
@@ -59,13 +56,7 @@ export function agentSpan<T>(...args: [AgentSpanOptions, (span: SpanHandle) => T
     safely('agentSpan', () => {
       writeAttributes(span, { [Attr.SPAN_KIND]: SpanKindValues.AGENT, ...identity, [Attr.LLM_SYSTEM]: opts.system });
       if (opts.input !== undefined) writeAttributes(span, inputAttributes(opts.input));
-      const attrs: Record<string, string | number | boolean | string[] | number[]> = {};
-      for (const [k, v] of Object.entries(identity)) {
-        // Capped like any attribute: identity is copied onto every span inside the agent.
-        const value = cappedAttributeValue(k, v);
-        if (value !== undefined) attrs[k] = value as string;
-      }
-      return withFreshIdentity(parent, attrs, INHERITED_ACROSS_AGENTS);
+      return withAgentScope(parent, identity);
     }) ?? parent;
   return runInSpan(span, ctx, fn);
 }

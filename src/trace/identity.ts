@@ -1,6 +1,7 @@
 import { createContextKey, type Attributes, type Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Attr, SpanKindValues } from '../semconv/attr';
+import { cappedAttributeValue } from './write';
 
 const AGENT_KEYS = new Set<string>([Attr.AGENT_ID, Attr.AGENT_NAME, Attr.AGENT_ROLE]);
 
@@ -22,12 +23,25 @@ export function withIdentity(ctx: Context, attributes: Attributes): Context {
   return ctx.setValue(IDENTITY_KEY, current ? { ...current, ...attributes } : attributes);
 }
 
-/** Replaces the identity instead of layering: a nested agent starts a scope of its own. */
-export function withFreshIdentity(ctx: Context, attributes: Attributes, keep: readonly string[]): Context {
+/** Identity keys a nested agent keeps from the scope around it unless it sets its own. */
+const KEPT_ACROSS_AGENTS = [Attr.SESSION_ID, Attr.USER_ID, Attr.METADATA, Attr.TAGS];
+
+/**
+ * A new agent scope (an agentSpan, a framework's agent): the identity is
+ * replaced, not layered, so the outer agent's id and name stop here; session,
+ * user, metadata and tags are kept unless `values` sets them. Each value is
+ * capped like any attribute, since it is copied onto every span inside;
+ * undefined values are left out.
+ */
+export function withAgentScope(ctx: Context, values: Record<string, unknown>): Context {
   const current = getIdentity(ctx);
-  const kept: Attributes = {};
-  if (current) for (const k of keep) if (current[k] !== undefined) kept[k] = current[k];
-  return ctx.setValue(IDENTITY_KEY, { ...kept, ...attributes });
+  const scope: Attributes = {};
+  if (current) for (const k of KEPT_ACROSS_AGENTS) if (current[k] !== undefined) scope[k] = current[k];
+  for (const [k, v] of Object.entries(values)) {
+    const capped = cappedAttributeValue(k, v);
+    if (capped !== undefined) scope[k] = capped;
+  }
+  return ctx.setValue(IDENTITY_KEY, scope);
 }
 
 export class IdentitySpanProcessor implements SpanProcessor {

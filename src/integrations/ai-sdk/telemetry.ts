@@ -2,8 +2,8 @@ import { context, trace, type Context, type Span, type Tracer } from '@opentelem
 import { Attr } from '../../semconv/attr';
 import { endIncomplete, endOk, endWithError, trackOpen } from '../../instrumentation/span-lifecycle';
 import { safely } from '../../instrumentation/safe';
-import { writeAttributes, cappedAttributeValue } from '../../trace/write';
-import { withFreshIdentity } from '../../trace/identity';
+import { writeAttributes } from '../../trace/write';
+import { withAgentScope } from '../../trace/identity';
 import { parentContext } from '../../trace/parent-context';
 import { isObj, str, type Obj } from '../shape';
 import * as map from './attributes';
@@ -157,7 +157,7 @@ export class AISdkTelemetry {
     const root = tracer.startSpan(name, { attributes: { [Attr.SPAN_KIND]: map.operationStartAttributes({}, { kind })[Attr.SPAN_KIND] as string } }, parent);
     writeAttributes(root, map.operationStartAttributes(event, { kind, agentName, agentId: agent?.id, metadata: this.options.metadata }));
     let ctx = trace.setSpan(parent, root);
-    if (kind === 'agent') ctx = withFreshIdentity(ctx, identityOf({ [Attr.AGENT_NAME]: agentName, [Attr.AGENT_ID]: agent?.id }), KEPT_ACROSS_AGENTS);
+    if (kind === 'agent') ctx = withAgentScope(ctx, { [Attr.AGENT_NAME]: agentName, [Attr.AGENT_ID]: agent?.id });
     const output = event.output;
     const call: CallState = {
       root,
@@ -341,17 +341,6 @@ function releaseCall(callId: string, owner: object): void {
 }
 
 /** Session and user (and the outer metadata and tags) carry into an agent; its own id and name replace the outer agent's. */
-const KEPT_ACROSS_AGENTS = [Attr.SESSION_ID, Attr.USER_ID, Attr.METADATA, Attr.TAGS];
-
-function identityOf(values: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(values)) {
-    const capped = cappedAttributeValue(k, v);
-    if (typeof capped === 'string') out[k] = capped;
-  }
-  return out;
-}
-
 /** The error part of a step that failed mid-stream (its finish reason is `error`), if any. */
 function streamError(step: Obj): unknown {
   if (!isObj(step) || !Array.isArray(step.content)) return undefined;

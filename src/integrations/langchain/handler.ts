@@ -1,6 +1,6 @@
 import { context, type Context, type Tracer } from '@opentelemetry/api';
 import { Attr, SpanKindValues } from '../../semconv/attr';
-import { withFreshIdentity } from '../../trace/identity';
+import { withAgentScope } from '../../trace/identity';
 import { safely } from '../../instrumentation/safe';
 import { isObj, str, type Attrs, type Obj } from '../shape';
 import { claimGraph, isAgentGraph } from '../langgraph/graph-marker';
@@ -21,9 +21,6 @@ import { endRun, getRun, startRun, type Run, type StartRun } from './runs';
  * it costs the app nothing, and none can throw into LangChain.
  */
 export const HANDLER_NAME = 'catalyst_tracing_langchain';
-
-/** Identity keys a graph agent keeps from the scope around it (as a nested agentSpan does). */
-const INHERITED_ACROSS_AGENTS = [Attr.SESSION_ID, Attr.USER_ID, Attr.METADATA, Attr.TAGS];
 
 /** LangGraph's control-flow signals: a run that raises one was paused or redirected, not failed. */
 const BUBBLE_UPS = new Set(['GraphInterrupt', 'NodeInterrupt', 'GraphBubbleUp', 'ParentCommand']);
@@ -97,7 +94,7 @@ export function createHandler(getTracer: () => Tracer): Obj {
         if (kind === SpanKindValues.AGENT) {
           attributes[Attr.AGENT_NAME] = spanName;
           // A graph agent is an agent scope of its own, as a nested agentSpan is: its children carry its name.
-          parentContext = withFreshIdentity(parent?.ctx ?? active, { [Attr.AGENT_NAME]: spanName }, INHERITED_ACROSS_AGENTS);
+          parentContext = withAgentScope(parent?.ctx ?? active, { [Attr.AGENT_NAME]: spanName });
         }
         const run = start({ runId, parentRunId, name: spanName, kind, attributes, parentContext });
         const nodeId = attributes[map.GRAPH_NODE_ID];

@@ -1,7 +1,7 @@
 import { context, isSpanContextValid, SpanStatusCode, trace, type Context, type HrTime, type Span, type Tracer } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { Attr, SpanKindValues, type SpanKindValue } from '../../semconv/attr';
-import { getIdentity, withFreshIdentity, withIdentity } from '../../trace/identity';
+import { getIdentity, withAgentScope, withIdentity } from '../../trace/identity';
 import { cappedAttributeValue, writeAttributes } from '../../trace/write';
 import { trackOpenSpan } from '../../instrumentation/span-lifecycle';
 import type { SpanOrigin } from '../../trace/parent-context';
@@ -44,8 +44,6 @@ export interface SdkSpan {
 
 const NOOP_ID = 'no-op';
 const WORKFLOW_DEFAULT = 'Agent workflow';
-/** Identity an SDK agent keeps from the agent (or agentSpan) it runs under. */
-const INHERITED_ACROSS_AGENTS = [Attr.SESSION_ID, Attr.USER_ID, Attr.METADATA, Attr.TAGS];
 
 interface Node {
   readonly traceId: string;
@@ -259,8 +257,7 @@ export class AgentsSpanBridge {
       }
       info.handoff = undefined;
       const span = this.start(s, info, from.ctx);
-      const agentName = cappedAttributeValue(Attr.AGENT_NAME, name);
-      const ctx = withFreshIdentity(trace.setSpan(from.ctx, span), agentName === undefined ? {} : { [Attr.AGENT_NAME]: agentName }, INHERITED_ACROSS_AGENTS);
+      const ctx = withAgentScope(trace.setSpan(from.ctx, span), { [Attr.AGENT_NAME]: name });
       node = { traceId: s.traceId!, mapping, parent: from, agent: from.mapping === 'agent' ? from : from.agent, span, ctx, parentCtx: from.ctx, holds: 0, heldBy };
     } else {
       const span = this.start(s, info, parent.ctx);
