@@ -199,3 +199,10 @@ describe('chains, tools and retrievers', () => {
     expect(map.retrieverEndAttributes('nope')).toEqual({});
   });
 });
+
+describe('input and output values', () => {
+  it('go through the project encoder: a BigInt or a Buffer inside is described, never "[object Object]"', () => {
+    expect(map.ioAttributes('input', { n: 10n, b: Buffer.from('hi'), q: 'x' })).toEqual({ 'input.value': '{"n":"10","b":"[Buffer 2 bytes]","q":"x"}', 'input.mime_type': 'application/json' });
+    expect(map.ioAttributes('output', 'Paris')).toEqual({ 'output.value': 'Paris', 'output.mime_type': 'text/plain' });
+  });
+});

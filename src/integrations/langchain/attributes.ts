@@ -3,6 +3,7 @@ import { Attr, MimeTypes, SpanKindValues, type SpanKindValue } from '../../semco
 import { flattenMessages, flattenTools, type Message } from '../../semconv/messages';
 import { normalizeUsage, usageAttributes, type TokenUsage } from '../../semconv/usage';
 import { isObj, str, type Attrs, type Obj } from '../shape';
+import { asText } from '../../trace/encode';
 import { contentText, simplify, toDocument, toMessage, toMessages } from './messages';
 
 /**
@@ -44,14 +45,9 @@ export function ioAttributes(side: 'input' | 'output', value: unknown): Attrs {
   const valueKey = side === 'input' ? Attr.INPUT_VALUE : Attr.OUTPUT_VALUE;
   const mimeKey = side === 'input' ? Attr.INPUT_MIME_TYPE : Attr.OUTPUT_MIME_TYPE;
   if (value === undefined) return {};
-  if (typeof value === 'string') return { [valueKey]: value, [mimeKey]: MimeTypes.TEXT };
-  let text: string;
-  try {
-    text = JSON.stringify(simplify(value)) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return { [valueKey]: text, [mimeKey]: MimeTypes.JSON };
+  // The project's encoder: bounded, never throws, BigInt, Buffers and cycles described rather than lost.
+  const { text, json } = asText(simplify(value));
+  return { [valueKey]: text, [mimeKey]: json ? MimeTypes.JSON : MimeTypes.TEXT };
 }
 
 /** LangChain wraps a bare input or output as `{ input: x }` / `{ output: x }`; show `x`. */

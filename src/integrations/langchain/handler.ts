@@ -1,6 +1,7 @@
 import { context, type Context, type Tracer } from '@opentelemetry/api';
 import { Attr, SpanKindValues } from '../../semconv/attr';
 import { withAgentScope } from '../../trace/identity';
+import { cappedAttributeValue } from '../../trace/write';
 import { safely } from '../../instrumentation/safe';
 import { isObj, str, type Attrs, type Obj } from '../shape';
 import { claimGraph, isAgentGraph } from '../langgraph/graph-marker';
@@ -136,12 +137,13 @@ export function createHandler(getTracer: () => Tracer): Obj {
     // Classic AgentExecutor steps: events on the agent's chain span.
     handleAgentAction(action: Obj, runId: string) {
       safely('langchain.agentAction', () => {
-        getRun(runId)?.span.addEvent('agent_action', { tool: str(action?.tool) ?? '', tool_input: typeof action?.toolInput === 'string' ? action.toolInput : JSON.stringify(action?.toolInput ?? null) });
+        // Event attributes do not pass through writeAttributes: capped and hidden as the input they are.
+        getRun(runId)?.span.addEvent('agent_action', { tool: str(action?.tool) ?? '', tool_input: cappedAttributeValue(Attr.INPUT_VALUE, action?.toolInput ?? null) ?? '' });
       });
     },
     handleAgentEnd(action: Obj, runId: string) {
       safely('langchain.agentEnd', () => {
-        getRun(runId)?.span.addEvent('agent_finish', { log: str(action?.log) ?? '' });
+        getRun(runId)?.span.addEvent('agent_finish', { log: cappedAttributeValue(Attr.OUTPUT_VALUE, str(action?.log) ?? '') ?? '' });
       });
     },
   };

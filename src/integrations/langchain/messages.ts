@@ -1,5 +1,6 @@
 import type { ContentPart, Message, ToolCall } from '../../semconv/messages';
 import { isObj, str, type Obj } from '../shape';
+import { safeJson } from '../../trace/encode';
 
 /**
  * LangChain's own objects (BaseMessage, Document, ToolMessage), read by shape
@@ -80,7 +81,7 @@ function toolCallsOf(f: Obj): ToolCall[] | undefined {
     return calls.filter(isObj).map((c) => ({
       id: str(c.id),
       name: str(c.name),
-      arguments: typeof c.args === 'string' ? c.args : c.args === undefined ? undefined : JSON.stringify(c.args),
+      arguments: typeof c.args === 'string' ? c.args : c.args === undefined ? undefined : safeJson(c.args),
     }));
   }
   // Older providers left the raw OpenAI shape in additional_kwargs only.
@@ -96,7 +97,7 @@ export function toMessage(m: unknown): Message | undefined {
   if (!isObj(m)) return undefined;
   if (!isMessageLike(m)) {
     // An OpenAI-style `{ role, content }` object, as LangGraph state often holds before coercion.
-    if (typeof m.role === 'string') return { role: m.role, content: contentText(m.content) ?? (m.content === undefined ? undefined : JSON.stringify(m.content)) };
+    if (typeof m.role === 'string') return { role: m.role, content: contentText(m.content) ?? (m.content === undefined ? undefined : safeJson(m.content)) };
     return undefined;
   }
   const f = fieldsOf(m);
