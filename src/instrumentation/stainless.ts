@@ -113,6 +113,12 @@ function settle<Item>(span: Span, result: unknown, handlers: CallHandlers<Item>)
   endOk(span);
 }
 
+/** Whether a parsed result is the SDK's stream object (a controller, and an iterator to read it through). */
+export function isStainlessStream(value: unknown): boolean {
+  const v = value as StreamLike<unknown> | null | undefined;
+  return !!v && typeof v === 'object' && typeof v.controller === 'object' && (typeof v.iterator === 'function' || typeof v[Symbol.asyncIterator] === 'function');
+}
+
 interface StreamLike<Item> {
   controller?: { signal?: { aborted?: boolean; reason?: unknown } };
   iterator?: (...args: unknown[]) => AsyncIterator<Item>;

@@ -1,6 +1,6 @@
 import type { Context, Span, Tracer } from '@opentelemetry/api';
 import type { PatchContext } from '../types';
-import { traceApiPromise, type CallHandlers, type StreamSink } from '../../instrumentation/stainless';
+import { isStainlessStream, traceApiPromise, type CallHandlers, type StreamSink } from '../../instrumentation/stainless';
 import { callInSpan, endOk, endWithError, trackOpenSpan } from '../../instrumentation/span-lifecycle';
 import { safely } from '../../instrumentation/safe';
 import { writeAttributes } from '../../trace/write';
@@ -66,9 +66,8 @@ class CallObserver {
   handlers(): CallHandlers<Record<string, any>> {
     return {
       isStream: (result) => {
-        const r = result as any;
-        const is = !!r && typeof r === 'object' && typeof r.controller === 'object' && (typeof r.iterator === 'function' || typeof r[Symbol.asyncIterator] === 'function');
-        if (is) this.stream = r;
+        const is = isStainlessStream(result);
+        if (is) this.stream = result as CallObserver['stream'];
         return is;
       },
       onResult: (span, result) => writeAttributes(span, map.messageResponseAttributes(result)),

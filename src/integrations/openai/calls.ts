@@ -1,6 +1,6 @@
 import type { Context, Span, Tracer } from '@opentelemetry/api';
 import type { PatchContext } from '../types';
-import { traceApiPromise, type CallHandlers } from '../../instrumentation/stainless';
+import { isStainlessStream, traceApiPromise, type CallHandlers } from '../../instrumentation/stainless';
 import { callInSpan } from '../../instrumentation/span-lifecycle';
 import { safely } from '../../instrumentation/safe';
 import { writeAttributes } from '../../trace/write';
@@ -47,6 +47,9 @@ const MAPPINGS: Record<Operation, Mapping> = {
   },
 };
 
+/** Each operation's handlers, built once: they depend on the mapping only (the span comes with each call). */
+const HANDLERS = Object.fromEntries(Object.entries(MAPPINGS).map(([op, m]) => [op, handlersFor(m)])) as Record<Operation, CallHandlers<Record<string, any>>>;
+
 /** One call of a wrapped `create`: `original` applied to `self` and `args`, traced. */
 export function tracedCreate(operation: Operation, ctx: PatchContext, original: (...args: any[]) => any, self: { _client?: unknown } | undefined, args: any[]): unknown {
   const target = MAPPINGS[operation];
@@ -56,7 +59,7 @@ export function tracedCreate(operation: Operation, ctx: PatchContext, original: 
   const span = safely('openai.start', () => startSpan(ctx.getTracer(), target, body, self?._client, parent));
   if (!span) return original.apply(self, args);
   const returned = callInSpan(span, parent, () => original.apply(self, args));
-  return safely('openai.wrap', () => traceApiPromise(span, returned, handlersFor(target))) ?? returned;
+  return safely('openai.wrap', () => traceApiPromise(span, returned, HANDLERS[operation])) ?? returned;
 }
 
 function startSpan(tracer: Tracer, target: Mapping, body: unknown, client: unknown, parent: Context): Span {
@@ -67,8 +70,7 @@ function startSpan(tracer: Tracer, target: Mapping, body: unknown, client: unkno
 
 function handlersFor(target: Mapping): CallHandlers<Record<string, any>> {
   return {
-    isStream: (result) =>
-      !!target.accumulator && !!result && typeof result === 'object' && typeof (result as any).controller === 'object' && (typeof (result as any).iterator === 'function' || typeof (result as any)[Symbol.asyncIterator] === 'function'),
+    isStream: (result) => !!target.accumulator && isStainlessStream(result),
     onResult: (span, result) => writeAttributes(span, target.response(result)),
     streamObserver: (span) => {
       const acc = target.accumulator!();
