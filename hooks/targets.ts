@@ -25,6 +25,9 @@ export function packageDirMarker(pkg: string): string {
   return `/node_modules/${pkg}/`;
 }
 
+/** The extensions a package's builds give a module: what normaliseModuleName strips. */
+export const MODULE_EXTENSIONS = ['js', 'cjs', 'mjs'] as const;
+
 /** Strip a file extension so `openai/resources/x.js` and `.mjs` both match `openai/resources/x`. */
 export function normaliseModuleName(name: string): string {
   return name.replace(/\.(c|m)?js$/, '');

@@ -2,6 +2,7 @@ import { trace, type TracerProvider, type Tracer } from '@opentelemetry/api';
 import type { InstrumentationBase, InstrumentationConfig } from '@opentelemetry/instrumentation';
 import type { IntegrationSpec, PatchContext } from './types';
 import { applyIntegration } from './install';
+import { hookTargets, MODULE_EXTENSIONS } from '../../hooks/targets';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 
 /**
@@ -28,12 +29,13 @@ export function createInstrumentation(spec: IntegrationSpec, provider?: TracerPr
       const unpatch = (moduleExports: unknown): void => {
         if (moduleExports) spec.load().unpatch(moduleExports);
       };
-      // The registry's files, as the preload hooks them: '' is the main entry, others are files inside the package
-      // (LangChain's CallbackManager lives in one), in each build's extension.
-      const files = spec.files
-        .filter((f) => f !== '')
-        .flatMap((f) => ['js', 'cjs', 'mjs'].map((ext) => new otel.InstrumentationNodeModuleFile(`${spec.packageName}/${f}.${ext}`, ranges, patch, unpatch)));
-      const main = spec.files.includes('');
+      // The modules the preload hooks (hookTargets): the main entry, and files inside the package (LangChain's
+      // CallbackManager lives in one) in each build's extension.
+      const targets = hookTargets([spec]);
+      const files = targets
+        .filter((t) => t.moduleName !== spec.packageName)
+        .flatMap((t) => MODULE_EXTENSIONS.map((ext) => new otel.InstrumentationNodeModuleFile(`${t.moduleName}.${ext}`, ranges, patch, unpatch)));
+      const main = targets.some((t) => t.moduleName === spec.packageName);
       return [new otel.InstrumentationNodeModuleDefinition(spec.packageName, ranges, main ? patch : undefined, main ? unpatch : undefined, files)];
     }
   }

@@ -9,7 +9,6 @@ import { safeJson } from '../../trace/encode';
  * SDK's plain objects: no spans, no I/O, unit-tested on the fixtures.
  */
 
-/** The `llm.provider` from the client's base URL: Azure and OpenAI-compatible hosts are told apart. */
 /**
  * `azure` for the SDK's AzureOpenAI client, whatever its endpoint (a custom
  * domain or a gateway in front of Azure), or for an Azure host; else `openai`.
@@ -20,6 +19,7 @@ export function providerOfClient(client: unknown): string {
   return providerFromBaseURL(c?.baseURL);
 }
 
+/** The `llm.provider` from a base URL: an Azure host, else `openai`. */
 export function providerFromBaseURL(baseURL: unknown): string {
   const url = str(baseURL) ?? '';
   if (/\.openai\.azure\.com|\.azure\.com/i.test(url)) return 'azure';
