@@ -52,12 +52,17 @@ export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModu
 
 /**
  * Whether module.registerHooks works for a load hook that passes results on:
- * it exists since 22.15, but rejected the nullish source Node itself returns
- * for CommonJS modules until nodejs/node#59929 (22.22.3, 24.11.1, 25.1.0, 26).
- * A version check rather than a library: loading one costs start-up.
+ * it exists since 22.15, but rejected the nullish source Node's own default
+ * step returns for CommonJS modules once any off-thread hook is registered
+ * too, until nodejs/node#59929 (22.22.3, 24.11.1, 25.1.0, 26). A version
+ * check rather than a probe or a library: either would cost start-up.
  */
 export function supportsSyncHooks(version: string = process.versions.node): boolean {
-  if (typeof (nodeModule as { registerHooks?: unknown }).registerHooks !== 'function') return false;
+  return typeof (nodeModule as { registerHooks?: unknown }).registerHooks === 'function' && registerHooksFixedIn(version);
+}
+
+/** Whether a Node version has the registerHooks fix (pure: the version table alone). */
+export function registerHooksFixedIn(version: string): boolean {
   const [major = 0, minor = 0, patch = 0] = version.split('.').map((n) => Number.parseInt(n, 10));
   const atLeast = (m: number, p: number): boolean => minor > m || (minor === m && patch >= p);
   if (major >= 26) return true;

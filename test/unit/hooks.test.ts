@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { requireMatcher } from '../../hooks/cjs';
 import { hookTargets } from '../../hooks/targets';
@@ -46,10 +50,34 @@ describe('requireMatcher', () => {
 });
 
 describe('supportsSyncHooks', () => {
-  it('is true only from the releases that fixed registerHooks for CommonJS sources', async () => {
-    const { supportsSyncHooks } = await import('../../hooks/esm');
-    const hasRegisterHooks = typeof (await import('node:module') as { registerHooks?: unknown }).registerHooks === 'function';
+  it('knows the releases that fixed registerHooks for CommonJS sources (the table, on every Node)', async () => {
+    const { registerHooksFixedIn } = await import('../../hooks/esm');
     const cases: Array<[string, boolean]> = [['20.20.2', false], ['22.15.0', false], ['22.22.2', false], ['22.22.3', true], ['23.11.0', false], ['24.11.0', false], ['24.11.1', true], ['24.21.0', true], ['25.0.0', false], ['25.1.0', true], ['26.0.0', true]];
-    for (const [version, expected] of cases) expect(supportsSyncHooks(version), version).toBe(hasRegisterHooks && expected);
+    for (const [version, expected] of cases) expect(registerHooksFixedIn(version), version).toBe(expected);
+  });
+
+  // Node's real capability, not our table: a pass-through registerHooks load hook beside an off-thread
+  // loader, importing a CommonJS file, is the case that threw ERR_INVALID_RETURN_PROPERTY_VALUE before the fix.
+  it("matches what this Node really does with a pass-through load hook and a CommonJS file", async () => {
+    const { supportsSyncHooks } = await import('../../hooks/esm');
+    const dir = mkdtempSync(join(tmpdir(), 'sync-hooks-probe-'));
+    try {
+      writeFileSync(join(dir, 'dep.cjs'), 'module.exports = 1;\n');
+      writeFileSync(join(dir, 'async-hooks.mjs'), 'export async function load(url, context, next) { return next(url, context); }\n');
+      writeFileSync(
+        join(dir, 'probe.mjs'),
+        [
+          "import * as m from 'node:module';",
+          "if (typeof m.registerHooks !== 'function') { process.stdout.write('absent'); process.exit(0); }",
+          'm.registerHooks({ load: (url, context, next) => next(url, context) });',
+          "m.register(new URL('./async-hooks.mjs', import.meta.url).href);",
+          "try { await import('./dep.cjs'); process.stdout.write('works'); } catch (e) { process.stdout.write(`broken ${e.code}`); }",
+        ].join('\n'),
+      );
+      const out = execFileSync(process.execPath, ['--no-warnings', join(dir, 'probe.mjs')], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+      expect(supportsSyncHooks(), `this Node (${process.version}) answered '${out}'`).toBe(out === 'works');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
