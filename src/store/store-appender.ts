@@ -170,7 +170,7 @@ export class StoreAppender {
       this.pruneReported = true;
       const mb = (n: number): string => `${Number((n / 1048576).toFixed(1))} MB`;
       this.opts.onPrune?.(
-        `the local trace store at ${dir} reached its cap of ${mb(maxBytes)} (CATALYST_STORE_MAX_MB): removed its ${removed} oldest file${removed === 1 ? '' : 's'} (${mb(freed)}); only files the store wrote are ever removed`,
+        `the local trace store at ${dir} is over its cap of ${mb(maxBytes)} (CATALYST_STORE_MAX_MB): its oldest files are removed (${removed} now, ${mb(freed)}); only files the store wrote are ever removed`,
       );
     }
   }
