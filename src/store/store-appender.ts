@@ -168,7 +168,7 @@ export class StoreAppender {
     }
     if (removed > 0 && !this.pruneReported) {
       this.pruneReported = true;
-      const mb = (n: number): string => `${Number((n / 1048576).toFixed(1))} MB`;
+      const mb = (n: number): string => (n >= 104858 ? `${Number((n / 1048576).toFixed(1))} MB` : `${Math.ceil(n / 1024)} KB`);
       this.opts.onPrune?.(
         `the local trace store at ${dir} is over its cap of ${mb(maxBytes)} (CATALYST_STORE_MAX_MB): its oldest files are removed (${removed} now, ${mb(freed)}); only files the store wrote are ever removed`,
       );
