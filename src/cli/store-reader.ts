@@ -1,13 +1,14 @@
 import { closeSync, openSync, promises as fsp, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAscii } from 'node:buffer';
-import { STORE_FILE_SUFFIX, type StoredSpan } from '../store/format';
+import { STORE_FILE_SUFFIX, STORE_HEADER_START, type StoredSpan } from '../store/format';
 import { CliError } from './io';
 
 /**
  * Reads the local store one line at a time, file after file, never holding a
  * whole file or the whole store in memory. A line that is not a span (a process
- * killed mid-write, a hand edit) is skipped and counted; blank lines are ignored.
+ * killed mid-write, a hand edit) is skipped and counted; blank lines and a
+ * file's header line are ignored (files of older versions have no header).
  */
 
 export interface StoreFile {
@@ -224,6 +225,12 @@ const ID_END = HEAD.length + 32;
 const SPAN_END = ID_END + SPAN_KEY.length + 16;
 const QUOTE = 0x22;
 const CLOSE_BRACE = 0x7d;
+const HEADER = Buffer.from(STORE_HEADER_START, 'latin1');
+
+/** Whether the line is a file's header (which marks the file as the store's own), not a span. */
+function isHeader(buf: Buffer, ls: number, end: number): boolean {
+  return end - ls >= HEADER.length && buf.compare(HEADER, 0, HEADER.length, ls, ls + HEADER.length) === 0;
+}
 
 /**
  * Whether the line starts as both writers start a span, `{"traceId":"<32>","spanId":"<16>"`,
@@ -271,7 +278,7 @@ export async function scanSpans(opts: ScanOptions, stats: ReadStats = newStats()
   for (const file of opts.files) {
     stats.files++;
     const onLine = (buf: Buffer, ls: number, end: number): void => {
-      if (end <= ls) return;
+      if (end <= ls || isHeader(buf, ls, end)) return;
       if (traceIds && hasHead(buf, ls, end) && !traceIds.has(buf.toString('latin1', ls + HEAD.length, ls + ID_END))) {
         stats.spans++;
         return;
@@ -341,7 +348,7 @@ export async function scanStarts(files: StoreFile[], onStart: (traceId: string, 
     try {
       await readChunks(file.path, (buf, from, to) => {
         eachLine(buf, from, to, (ls, end) => {
-          if (end <= ls) return;
+          if (end <= ls || isHeader(buf, ls, end)) return;
           if (hasHead(buf, ls, end)) {
             const isRoot = buf.compare(PARENT_KEY, 0, PARENT_KEY.length, ls + SPAN_END, ls + SPAN_END + PARENT_KEY.length) !== 0;
             const k = buf.indexOf(START_KEY, ls + SPAN_END);

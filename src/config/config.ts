@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { findIntegration, integrationNames } from '../integrations/registry';
-import { DEFAULT_STORE_SUBDIR } from '../store/format';
+import { DEFAULT_STORE_MAX_MB, DEFAULT_STORE_SUBDIR, MAX_STORE_MB } from '../store/format';
 import type { CatalystOptions, PrivacyConfig, ResolvedConfig, TlsFiles } from './types';
 import { isSendableHeaderValue, parseBoolean, parseHeaderList, parseHttpUrl, parseKeyValueList, parseList, parsePositiveInt, type Parsed } from './parse';
 
@@ -39,7 +39,6 @@ export const DEFAULT_PRIVACY: PrivacyConfig = {
 const MAX_FLUSH_TIMEOUT_MS = 120_000;
 const MAX_EXPORT_TIMEOUT_MS = 120_000;
 const MAX_QUEUE_SIZE = 1_000_000;
-const MAX_STORE_MB = 1_000_000;
 
 export function resolveConfig(rawOptions: CatalystOptions = {}, env: Env = process.env): ConfigResult {
   const problems: string[] = [];
@@ -238,7 +237,7 @@ export function resolveConfig(rawOptions: CatalystOptions = {}, env: Env = proce
     tls,
     maxQueueSize: int('CATALYST_MAX_QUEUE_SIZE', 2048, MAX_QUEUE_SIZE),
     scheduledDelayMs: int('OTEL_BSP_SCHEDULE_DELAY', 1000, 60_000),
-    storeMaxBytes: int('CATALYST_STORE_MAX_MB', 100, MAX_STORE_MB) * 1024 * 1024,
+    storeMaxBytes: int('CATALYST_STORE_MAX_MB', DEFAULT_STORE_MAX_MB, MAX_STORE_MB) * 1024 * 1024,
     autoInstrument: options.autoInstrument ?? true,
     privacy,
   };

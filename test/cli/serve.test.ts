@@ -76,7 +76,10 @@ function storedSpans(): StoredSpan[] {
   expect(files).toHaveLength(1);
   expect(join(store.dir, files[0]!)).toBe(receiver.writer.file);
   expect(files[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z-\d+-[0-9a-f]{6}\.jsonl$/);
-  return readFileSync(join(store.dir, files[0]!), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as StoredSpan);
+  const [header, ...lines] = readFileSync(join(store.dir, files[0]!), 'utf8').trim().split('\n');
+  // The first line marks the file as the store's own; the spans follow.
+  expect(JSON.parse(header!)).toEqual({ catalystTraceStore: 1, writer: 'serve' });
+  return lines.map((l) => JSON.parse(l) as StoredSpan);
 }
 
 function expectConverted(spans: StoredSpan[], traceId: string, ids: Record<string, string>, service: string): void {

@@ -113,7 +113,8 @@ export function readStore(dir) {
   const spans = files.flatMap((f) =>
     readFileSync(join(dir, f), 'utf8')
       .split('\n')
-      .filter(Boolean)
+      // the first line is the file's header, which marks it as the store's own
+      .filter((l) => l && !l.startsWith('{"catalystTraceStore":'))
       .map((l) => JSON.parse(l)),
   );
   return { files, spans };

@@ -2,6 +2,8 @@ import { parsePort } from '../args';
 import { println, type Ctx } from '../context';
 import { CliError, UsageError } from '../io';
 import { formatInt } from '../text';
+import { parsePositiveInt } from '../../config/parse';
+import { DEFAULT_STORE_MAX_MB, MAX_STORE_MB } from '../../store/format';
 
 /** `serve`: the local OTLP/HTTP receiver, until Ctrl-C (or the io's abort signal). */
 export async function serve(ctx: Ctx): Promise<number> {
@@ -18,6 +20,8 @@ export async function serve(ctx: Ctx): Promise<number> {
       dir: ctx.dir,
       port,
       host,
+      storeMaxBytes: storeCapBytes(ctx),
+      onPrune: (message) => ctx.io.err(`${style.yellow('note:')} ${message}\n`),
       onBatch: (b) => {
         const services = [...new Set(b.spans.map((s) => s.resource['service.name']).filter((x) => typeof x === 'string'))].join(', ');
         const traces = new Set(b.spans.map((s) => s.traceId)).size;
@@ -69,4 +73,14 @@ export async function serve(ctx: Ctx): Promise<number> {
   await receiver.close();
   println(ctx, `stopped; ${formatInt(receiver.writer.written)} span${receiver.writer.written === 1 ? '' : 's'} written${receiver.writer.written ? ` to ${receiver.writer.file}` : ''}`);
   return 0;
+}
+
+/** CATALYST_STORE_MAX_MB, read as the agent reads it (src/config/config.ts): the same store, the same cap. */
+function storeCapBytes(ctx: Ctx): number {
+  const raw = ctx.io.env.CATALYST_STORE_MAX_MB;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_STORE_MAX_MB * 1024 * 1024;
+  const parsed = parsePositiveInt(raw, MAX_STORE_MB);
+  if ('value' in parsed) return parsed.value * 1024 * 1024;
+  ctx.io.err(`${ctx.style.yellow('warning:')} CATALYST_STORE_MAX_MB=${JSON.stringify(raw)} is invalid: ${parsed.problem}; using ${DEFAULT_STORE_MAX_MB}\n`);
+  return DEFAULT_STORE_MAX_MB * 1024 * 1024;
 }

@@ -39,6 +39,10 @@ export interface ReceiverOptions {
   onBatch?: (batch: ReceivedBatch) => void;
   onIgnored?: (path: string) => void;
   onError?: (message: string) => void;
+  /** The store's cap in bytes (CATALYST_STORE_MAX_MB), as the agent's. */
+  storeMaxBytes?: number;
+  /** Said once, when old store files are first removed to keep that cap. */
+  onPrune?: (message: string) => void;
 }
 
 export interface Receiver {
@@ -61,7 +65,7 @@ class HttpError extends Error {
 }
 
 export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
-  const writer = new StoreWriter(opts.dir);
+  const writer = new StoreWriter(opts.dir, { maxBytes: opts.storeMaxBytes, onPrune: opts.onPrune });
   writer.ensureDir();
   const server = createServer((req, res) => {
     handle(req, res, writer, opts).catch((error: unknown) => {
