@@ -1,10 +1,11 @@
 import type { Paint, Style } from './colors';
-import { padEnd, padStart, textWidth, truncate } from './text';
+import { padEnd, padStart, terminalSafe, textWidth, truncate } from './text';
 
 /**
  * A plain-text table that fits the terminal: columns get their natural width,
  * then the flexible ones (names, agents, sessions) give up room, widest first,
  * down to their minimum. Colour is applied after padding so alignment holds.
+ * Cells are text from span data: each is made one terminal-safe line here.
  */
 export interface Column {
   header: string;
@@ -17,8 +18,9 @@ export interface Column {
   paint?: (cell: string, row: number) => Paint | undefined;
 }
 
-export function renderTable(allColumns: Column[], allRows: string[][], width: number, style: Style): string[] {
+export function renderTable(allColumns: Column[], rawRows: string[][], width: number, style: Style): string[] {
   const gap = 2;
+  const allRows = rawRows.map((r) => r.map((cell) => terminalSafe(cell)));
   const minOf = (c: Column): number => c.min ?? (c.flex ? Math.max(6, Math.min(textWidth(c.header), 10)) : Math.max(textWidth(c.header), ...allRows.map((r) => textWidth(r[allColumns.indexOf(c)] ?? ''))));
   // Drop minor columns while even their minimum widths cannot fit.
   const kept = allColumns.map((_, i) => i);

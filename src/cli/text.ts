@@ -67,14 +67,44 @@ export function padStart(text: string, width: number): string {
   return w >= width ? text : ' '.repeat(width - w) + text;
 }
 
-/** One line: control characters and newlines become visible escapes or spaces. */
-export function oneLine(text: string): string {
-  return text.replace(/\r?\n/g, ' ⏎ ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').replace(/\t/g, ' ');
+/**
+ * What must not reach a terminal from stored data, as it would drive the
+ * terminal rather than be shown: C0 controls (ESC starts colour, cursor, title
+ * and clipboard sequences; CR moves back over what was written; BEL rings),
+ * DEL, C1 controls (U+009B is a one-character CSI), and the bidirectional
+ * overrides and isolates that make a line show in another order than it reads.
+ * Newline and tab are handled apart, as layout.
+ */
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const ANY_CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+function visible(c: string): string {
+  if (c === '\r') return '\\r';
+  const code = c.charCodeAt(0);
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-/** Removes ANSI escapes and other control characters that must not reach the terminal from stored data. */
-export function sanitize(text: string): string {
-  return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u009b]/g, '');
+/**
+ * Text from span data made safe to print on a terminal: every control
+ * character shown as a visible escape (`\x1b`, `\r`, `\x07`, `\u202e`), so what
+ * is stored is what is seen. One line (the default): line breaks become ` ⏎ `
+ * and tabs spaces. `multiline`, for views that print text as paragraphs: line
+ * breaks are kept, a CRLF's CR removed (a lone CR is shown as `\r`), and tabs
+ * kept for the wrapper to expand.
+ */
+export function terminalSafe(text: string, opts: { multiline?: boolean } = {}): string {
+  if (!ANY_CONTROL.test(text)) return text;
+  if (opts.multiline) return text.replace(/\r\n/g, '\n').replace(UNSAFE, visible);
+  return text.replace(/\r?\n/g, ' ⏎ ').replace(/\t/g, ' ').replace(UNSAFE, visible);
+}
+
+/**
+ * JSON for stdout: as JSON.stringify writes it, with the characters it leaves
+ * raw but a terminal acts on (DEL, C1 controls, bidirectional controls, line and
+ * paragraph separators) written as \u escapes. Parses to the same value.
+ */
+export function jsonForTerminal(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Word-wraps one paragraph (no newlines) to `width`, hard-breaking words longer than a line. */

@@ -142,8 +142,8 @@ describe('span get', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).not.toContain('\u001b');
       expect(r.stdout).not.toContain('\u0007');
-      expect(r.stdout).toContain('LLM evil name');
-      expect(r.stdout).toContain('    What is in this picture?');
+      expect(r.stdout).toContain('LLM evil\\x1b[2J name');
+      expect(r.stdout).toContain('    What is in this picture?\\x1b]0;pwned\\x07');
       expect(r.stdout).toContain('    [image] data:image/png;base64 (522 chars inline)');
       expect(r.stdout).toContain('    → tool call describe\n      {"detail":"high"}');
       expect(r.stdout).toContain('    A cat\n    [truncated: 3 more chars not stored]');

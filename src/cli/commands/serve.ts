@@ -1,7 +1,7 @@
 import { parsePort } from '../args';
 import { println, type Ctx } from '../context';
 import { CliError, UsageError } from '../io';
-import { formatInt } from '../text';
+import { formatInt, terminalSafe } from '../text';
 import { parsePositiveInt } from '../../config/parse';
 import { DEFAULT_STORE_MAX_MB, MAX_STORE_MB } from '../../store/format';
 
@@ -23,7 +23,7 @@ export async function serve(ctx: Ctx): Promise<number> {
       storeMaxBytes: storeCapBytes(ctx),
       onPrune: (message) => ctx.io.err(`${style.yellow('note:')} ${message}\n`),
       onBatch: (b) => {
-        const services = [...new Set(b.spans.map((s) => s.resource['service.name']).filter((x) => typeof x === 'string'))].join(', ');
+        const services = [...new Set(b.spans.map((s) => s.resource['service.name']).filter((x) => typeof x === 'string'))].map((name) => terminalSafe(name)).join(', ');
         const traces = new Set(b.spans.map((s) => s.traceId)).size;
         const time = new Date(ctx.io.now()).toTimeString().slice(0, 8);
         const rejected = b.rejected ? style.red(` (${b.rejected} rejected)`) : '';
@@ -34,7 +34,8 @@ export async function serve(ctx: Ctx): Promise<number> {
         ignored.add(path);
         println(ctx, style.dim(`(ignoring ${path.slice(4)} sent to ${path}: only traces are kept)`));
       },
-      onError: (message) => ctx.io.err(`${style.yellow('warning:')} ${message}\n`),
+      // Messages can quote the body (a JSON parser's excerpt) or its headers.
+      onError: (message) => ctx.io.err(`${style.yellow('warning:')} ${terminalSafe(message)}\n`),
     });
   } catch (error) {
     const e = error as NodeJS.ErrnoException;

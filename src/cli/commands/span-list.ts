@@ -7,7 +7,7 @@ import { loadTrace } from '../resolve';
 import { duration, isError, modelName, spanKind, tokens } from '../span-fields';
 import { listStoreFiles, newestFirst, newStats, olderThan, scanSpans, type ReadStats } from '../store-reader';
 import { renderTable } from '../table';
-import { formatDuration, formatInt, formatShortTime, oneLine, sanitize, shortId } from '../text';
+import { formatDuration, formatInt, formatShortTime, jsonForTerminal, shortId } from '../text';
 
 const SORTS = ['start_time', 'duration', 'total_tokens'] as const;
 type SortField = (typeof SORTS)[number];
@@ -48,7 +48,7 @@ export async function spanList(ctx: Ctx): Promise<number> {
   }
   const spans = top.items();
 
-  if (v.json) println(ctx, JSON.stringify(spans, null, 2));
+  if (v.json) println(ctx, jsonForTerminal(spans));
   else printTable(ctx, spans, { matched, complete, spansRead: stats.spans });
   // Notes come last, on stderr, so that they are seen and --json stays parseable.
   reportStats(ctx, stats);
@@ -68,10 +68,10 @@ function printTable(ctx: Ctx, spans: StoredSpan[], r: { matched: number; complet
       shortId(s.traceId),
       shortId(s.spanId),
       spanKind(s),
-      oneLine(sanitize(s.name)) || '(unnamed)',
+      s.name || '(unnamed)',
       formatShortTime(s.startTime),
       formatDuration(duration(s)),
-      sanitize(modelName(s) ?? ''),
+      modelName(s) ?? '',
       t.total !== undefined ? formatInt(t.total) : '',
       isError(s) ? 'error' : 'ok',
     ];

@@ -1,5 +1,6 @@
 import { parseChoice } from '../args';
 import { println, reportStats, type Ctx } from '../context';
+import { jsonForTerminal } from '../text';
 import { loadTrace } from '../resolve';
 import { renderTimeline } from '../views/timeline';
 import { renderTree } from '../views/tree';
@@ -9,7 +10,7 @@ export async function traceGet(ctx: Ctx): Promise<number> {
   const view = ctx.values.json ? 'json' : parseChoice('--view', ctx.values.view, ['tree', 'timeline', 'json'] as const, 'tree');
   const trace = await loadTrace(ctx.dir, ctx.args[0]!);
   if (view === 'json') {
-    println(ctx, JSON.stringify(trace.spans, null, 2));
+    println(ctx, jsonForTerminal(trace.spans));
   } else {
     const lines = view === 'tree' ? renderTree(ctx, trace.traceId, trace.spans) : renderTimeline(ctx, trace.traceId, trace.spans);
     for (const l of lines) println(ctx, l);

@@ -4,7 +4,7 @@ import { println, reportStats, type Ctx } from '../context';
 import { CLOCK_SKEW_MS, listStoreFiles, newestFirst, newStats, olderThan, scanSpans, scanTraceIds } from '../store-reader';
 import { renderTable } from '../table';
 import { TraceSummaries, type TraceSummary } from '../trace-summary';
-import { formatDuration, formatInt, formatShortTime, oneLine, sanitize, shortId } from '../text';
+import { formatDuration, formatInt, formatShortTime, jsonForTerminal, shortId } from '../text';
 
 /** `trace list`: one row per trace, newest first. */
 export async function traceList(ctx: Ctx): Promise<number> {
@@ -53,7 +53,7 @@ export async function traceList(ctx: Ctx): Promise<number> {
   const matching = traces.length;
   traces = traces.slice(0, limit);
 
-  if (v.json) println(ctx, JSON.stringify(traces.map(toJson), null, 2));
+  if (v.json) println(ctx, jsonForTerminal(traces.map(toJson)));
   else printTable(ctx, { traces, matching, complete, spansRead: stats.spans, storeEmpty: files.length === 0, range: since !== undefined ? v.range : undefined });
   // Notes come last, on stderr, so that they are seen and --json stays parseable.
   reportStats(ctx, stats);
@@ -75,9 +75,9 @@ function printTable(ctx: Ctx, r: { traces: TraceSummary[]; matching: number; com
     shortId(t.traceId),
     formatShortTime(t.startTime),
     formatDuration(t.durationMs),
-    oneLine(sanitize(t.rootName)) || '(unnamed)',
-    sanitize(t.agent ?? ''),
-    sanitize(t.sessionId ?? ''),
+    t.rootName || '(unnamed)',
+    t.agent ?? '',
+    t.sessionId ?? '',
     formatInt(t.spanCount),
     formatInt(t.llmCalls),
     formatInt(t.totalTokens),

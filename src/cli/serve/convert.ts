@@ -8,6 +8,15 @@ import type { StoredAttributeValue, StoredSpan, StoredStatusCode } from '../../s
 /** An AnyValue after decoding: kvlists become objects, bytes become base64, int64 a number (or a string beyond 2^53). */
 export type Decoded = string | number | boolean | null | Decoded[] | { [key: string]: Decoded };
 
+/**
+ * How deep AnyValues may nest (arrays and key-value lists inside each other)
+ * before a request is refused as malformed. OpenTelemetry's SDKs send flat
+ * attributes (scalars and arrays of scalars); 32 levels leave room for the
+ * nested values OTLP allows while keeping the decoders' recursion, and the JSON
+ * a nested value is stored as, far from the stack's limit.
+ */
+export const MAX_VALUE_DEPTH = 32;
+
 export interface DecodeResult {
   spans: StoredSpan[];
   /** Spans dropped because they lack a valid trace or span id. */

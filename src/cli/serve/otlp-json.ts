@@ -1,5 +1,5 @@
 import type { StoredEvent, StoredSpan } from '../../store/format';
-import { bytesToHex, int64, nanosToMs, spanKindName, statusCodeName, toStoredAttributes, validId, type Decoded, type DecodeResult } from './convert';
+import { bytesToHex, int64, MAX_VALUE_DEPTH, nanosToMs, spanKindName, statusCodeName, toStoredAttributes, validId, type Decoded, type DecodeResult } from './convert';
 
 /**
  * OTLP/JSON (an ExportTraceServiceRequest in protobuf's JSON mapping) to stored
@@ -102,16 +102,18 @@ function id(v: unknown, bytes: number): string | undefined {
   return undefined;
 }
 
-function keyValues(list: unknown): Array<[string, Decoded]> {
+/** A KeyValue list; `depth` is how deep in AnyValues it sits. */
+function keyValues(list: unknown, depth = 0): Array<[string, Decoded]> {
   const out: Array<[string, Decoded]> = [];
   for (const kv of arr(list)) {
-    if (isObj(kv) && typeof kv.key === 'string') out.push([kv.key, anyValue(kv.value)]);
+    if (isObj(kv) && typeof kv.key === 'string') out.push([kv.key, anyValue(kv.value, depth + 1)]);
   }
   return out;
 }
 
-function anyValue(v: unknown): Decoded {
+function anyValue(v: unknown, depth: number): Decoded {
   if (!isObj(v)) return null;
+  if (depth > MAX_VALUE_DEPTH) throw new OtlpJsonError(`attribute values nested deeper than ${MAX_VALUE_DEPTH} levels`);
   const str = field(v, 'stringValue');
   if (typeof str === 'string') return str;
   const bool = field(v, 'boolValue');
@@ -129,9 +131,9 @@ function anyValue(v: unknown): Decoded {
   if (typeof dbl === 'number') return dbl;
   if (typeof dbl === 'string') return Number.isFinite(Number(dbl)) ? Number(dbl) : dbl;
   const array = field(v, 'arrayValue');
-  if (isObj(array)) return arr(array.values).map(anyValue);
+  if (isObj(array)) return arr(array.values).map((x) => anyValue(x, depth + 1));
   const kvlist = field(v, 'kvlistValue');
-  if (isObj(kvlist)) return Object.fromEntries(keyValues(kvlist.values));
+  if (isObj(kvlist)) return Object.fromEntries(keyValues(kvlist.values, depth));
   const bytes = field(v, 'bytesValue');
   if (typeof bytes === 'string') return bytes;
   return null;

@@ -1,5 +1,5 @@
 import type { StoredEvent, StoredSpan } from '../../store/format';
-import { bytesToHex, int64, nanosToMs, spanKindName, statusCodeName, toStoredAttributes, validId, type Decoded, type DecodeResult } from './convert';
+import { bytesToHex, int64, MAX_VALUE_DEPTH, nanosToMs, spanKindName, statusCodeName, toStoredAttributes, validId, type Decoded, type DecodeResult } from './convert';
 
 /**
  * OTLP/protobuf (opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest)
@@ -199,31 +199,32 @@ function instrumentationScope(r: Reader): Scope {
   return { name, ...(version ? { version } : {}) };
 }
 
-/** The repeated KeyValue field `fieldNo` of a message. */
-function attributesOf(r: Reader, fieldNo: number): Array<[string, Decoded]> {
+/** The repeated KeyValue field `fieldNo` of a message; `depth` is how deep in AnyValues it sits. */
+function attributesOf(r: Reader, fieldNo: number, depth = 0): Array<[string, Decoded]> {
   const out: Array<[string, Decoded]> = [];
   fields(r, (f, w) => {
     if (f !== fieldNo || w !== WIRE_LEN) return false;
-    out.push(keyValue(r.sub()));
+    out.push(keyValue(r.sub(), depth));
     return true;
   });
   return out;
 }
 
-function keyValue(r: Reader): [string, Decoded] {
+function keyValue(r: Reader, depth = 0): [string, Decoded] {
   let key = '';
   let value: Decoded = null;
   fields(r, (f, w) => {
     if (w !== WIRE_LEN) return false;
     if (f === 1) key = r.string();
-    else if (f === 2) value = anyValue(r.sub());
+    else if (f === 2) value = anyValue(r.sub(), depth + 1);
     else return false;
     return true;
   });
   return [key, value];
 }
 
-function anyValue(r: Reader): Decoded {
+function anyValue(r: Reader, depth: number): Decoded {
+  if (depth > MAX_VALUE_DEPTH) throw new ProtoError(`attribute values nested deeper than ${MAX_VALUE_DEPTH} levels`);
   let value: Decoded = null;
   fields(r, (f, w) => {
     switch (f) {
@@ -249,7 +250,7 @@ function anyValue(r: Reader): Decoded {
         const values: Decoded[] = [];
         fields(sub, (ff, ww) => {
           if (ff !== 1 || ww !== WIRE_LEN) return false;
-          values.push(anyValue(sub.sub()));
+          values.push(anyValue(sub.sub(), depth + 1));
           return true;
         });
         value = values;
@@ -257,7 +258,7 @@ function anyValue(r: Reader): Decoded {
       }
       case 6:
         if (w !== WIRE_LEN) return false;
-        value = Object.fromEntries(attributesOf(r.sub(), 1));
+        value = Object.fromEntries(attributesOf(r.sub(), 1, depth));
         return true;
       case 7:
         if (w !== WIRE_LEN) return false;

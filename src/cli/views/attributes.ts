@@ -3,15 +3,17 @@ import { kindPaint, type Style } from '../colors';
 import type { Ctx } from '../context';
 import { isRedacted, splitTruncated } from '../markers';
 import { duration, spanKind } from '../span-fields';
-import { formatDuration, formatInt, formatTime, oneLine, padEnd, sanitize, textWidth, truncate } from '../text';
+import { formatDuration, formatInt, formatTime, padEnd, terminalSafe, textWidth, truncate } from '../text';
+import { forTerminal } from './terminal-safe-span';
 
 /** `span get --view attributes`: every attribute, the resource and the events, keys in natural order. */
-export function renderAttributes(ctx: Ctx, span: StoredSpan): string[] {
+export function renderAttributes(ctx: Ctx, stored: StoredSpan): string[] {
   const { style, width } = ctx;
+  const span = forTerminal(stored);
   const kind = spanKind(span);
   const lines: string[] = [];
-  lines.push(`${kindPaint(style, kind)(kind)} ${style.bold(sanitize(span.name) || '(unnamed)')}`);
-  const status = span.status.code === 'ERROR' ? style.red(`ERROR${span.status.message ? `: ${oneLine(sanitize(span.status.message))}` : ''}`) : span.status.code;
+  lines.push(`${kindPaint(style, kind)(kind)} ${style.bold(terminalSafe(span.name) || '(unnamed)')}`);
+  const status = span.status.code === 'ERROR' ? style.red(`ERROR${span.status.message ? `: ${terminalSafe(span.status.message)}` : ''}`) : span.status.code;
   const facts: Array<[string, string]> = [
     ['trace', span.traceId],
     ['span', span.spanId],
@@ -21,7 +23,7 @@ export function renderAttributes(ctx: Ctx, span: StoredSpan): string[] {
     ['duration', formatDuration(duration(span))],
     ['status', status],
   ];
-  if (span.scope) facts.push(['scope', sanitize(`${span.scope.name}${span.scope.version ? ` ${span.scope.version}` : ''}`)]);
+  if (span.scope) facts.push(['scope', terminalSafe(`${span.scope.name}${span.scope.version ? ` ${span.scope.version}` : ''}`)]);
   for (const [k, v] of facts) lines.push(`${style.dim(padEnd(k, 9))}${v}`);
 
   lines.push('', style.bold('Attributes'));
@@ -31,7 +33,7 @@ export function renderAttributes(ctx: Ctx, span: StoredSpan): string[] {
   if (span.events?.length) {
     lines.push('', style.bold('Events'));
     for (const e of span.events) {
-      lines.push(`  ${style.dim(`+${formatDuration(e.time - span.startTime)}`)} ${style.bold(sanitize(e.name))}`);
+      lines.push(`  ${style.dim(`+${formatDuration(e.time - span.startTime)}`)} ${style.bold(terminalSafe(e.name))}`);
       if (e.attributes) pushRecord(lines, e.attributes, style, width, '    ');
     }
   }
@@ -54,16 +56,17 @@ export function naturalCompare(a: string, b: string): number {
 
 function pushRecord(lines: string[], record: Record<string, StoredAttributeValue>, style: Style, width: number, indent = '  '): void {
   const keys = Object.keys(record).sort(naturalCompare);
+  const label = (key: string): string => terminalSafe(key);
   if (keys.length === 0) {
     lines.push(`${indent}${style.dim('(none)')}`);
     return;
   }
-  const keyW = Math.min(Math.max(...keys.map((k) => textWidth(k))), Math.max(16, Math.floor(width * 0.45)));
+  const keyW = Math.min(Math.max(...keys.map((k) => textWidth(label(k)))), Math.max(16, Math.floor(width * 0.45)));
   const valueW = Math.max(20, width - indent.length - keyW - 2);
   for (const key of keys) {
     const value = record[key]!;
-    const k = textWidth(key) > keyW ? truncate(key, keyW) : padEnd(key, keyW);
-    lines.push(`${indent}${style.cyan(sanitize(k))}  ${formatValue(value, style, valueW)}`);
+    const k = textWidth(label(key)) > keyW ? truncate(label(key), keyW) : padEnd(label(key), keyW);
+    lines.push(`${indent}${style.cyan(k)}  ${formatValue(value, style, valueW)}`);
   }
 }
 
@@ -71,7 +74,7 @@ function formatValue(value: StoredAttributeValue, style: Style, width: number): 
   if (isRedacted(value)) return style.yellow('[hidden]');
   if (typeof value !== 'string') return truncate(JSON.stringify(value), width);
   const cut = splitTruncated(value);
-  const text = oneLine(sanitize(cut ? cut.text : value));
+  const text = terminalSafe(cut ? cut.text : value);
   if (cut) {
     const mark = `[truncated: ${formatInt(cut.removed)} more chars not stored]`;
     return `${truncate(text, Math.max(8, width - mark.length - 1))} ${style.yellow(mark)}`;

@@ -4,7 +4,8 @@ import type { Ctx } from '../context';
 import { K } from '../keys';
 import { isRedacted, splitTruncated } from '../markers';
 import { duration, errorMessage, isError, modelName, spanKind, str, tokens } from '../span-fields';
-import { formatDuration, formatInt, sanitize, wrapText } from '../text';
+import { formatDuration, formatInt, terminalSafe, wrapText } from '../text';
+import { forTerminal } from './terminal-safe-span';
 import { readIndexed, readMessages, type Message, type ToolCall } from './messages';
 
 /**
@@ -13,16 +14,17 @@ import { readIndexed, readMessages, type Message, type ToolCall } from './messag
  * results); other spans show input.value and output.value, pretty-printed when
  * they are JSON. Values the agent hid or cut are marked as such.
  */
-export function renderIo(ctx: Ctx, span: StoredSpan): string[] {
+export function renderIo(ctx: Ctx, stored: StoredSpan): string[] {
   const { style, width } = ctx;
+  const span = forTerminal(stored);
   const a = span.attributes;
   const kind = spanKind(span);
   const lines: string[] = [];
 
   const t = tokens(span);
   const head = [
-    kindPaint(style, kind)(kind) + ' ' + style.bold(sanitize(span.name) || '(unnamed)'),
-    modelName(span) ? sanitize(modelName(span)!) : undefined,
+    kindPaint(style, kind)(kind) + ' ' + style.bold(terminalSafe(span.name) || '(unnamed)'),
+    modelName(span) ? terminalSafe(modelName(span)!) : undefined,
     formatDuration(duration(span)),
     t.total !== undefined
       ? `${formatInt(t.total)} tokens${t.prompt !== undefined || t.completion !== undefined ? ` (${formatInt(t.prompt ?? 0)} in, ${formatInt(t.completion ?? 0)} out)` : ''}`
@@ -32,7 +34,7 @@ export function renderIo(ctx: Ctx, span: StoredSpan): string[] {
   lines.push(head.join(style.dim(' · ')));
   lines.push(style.dim(`span ${span.spanId} · trace ${span.traceId}`));
   const tool = str(a[K.TOOL_NAME]);
-  if (tool && kind === 'TOOL' && tool !== span.name) lines.push(style.dim(`tool ${sanitize(tool)}`));
+  if (tool && kind === 'TOOL' && tool !== span.name) lines.push(style.dim(`tool ${terminalSafe(tool)}`));
 
   const section = (title: string): void => {
     while (lines.length && lines[lines.length - 1] === '') lines.pop();
@@ -58,7 +60,7 @@ export function renderIo(ctx: Ctx, span: StoredSpan): string[] {
   else if (docs.length) {
     docs.forEach((d, i) => {
       const score = d[K.DOCUMENT_SCORE] !== undefined ? ` score ${d[K.DOCUMENT_SCORE]}` : '';
-      const id = d[K.DOCUMENT_ID] !== undefined ? ` ${sanitize(d[K.DOCUMENT_ID]!)}` : '';
+      const id = d[K.DOCUMENT_ID] !== undefined ? ` ${terminalSafe(d[K.DOCUMENT_ID]!)}` : '';
       pushBlock(lines, `document ${i + 1}${id}${score}`, d[K.DOCUMENT_CONTENT], style, width);
     });
   } else if (a[K.OUTPUT_VALUE] !== undefined) pushValue(lines, a[K.OUTPUT_VALUE]!, str(a[K.OUTPUT_MIME_TYPE]), style, width, '  ');
@@ -66,11 +68,11 @@ export function renderIo(ctx: Ctx, span: StoredSpan): string[] {
 
   if (isError(span)) {
     section('Error');
-    for (const l of wrapText(sanitize(errorMessage(span) ?? 'failed, no message recorded'), width - 2)) lines.push(`  ${style.red(l)}`);
+    for (const l of wrapText(errorMessage(span) ?? 'failed, no message recorded', width - 2)) lines.push(`  ${style.red(l)}`);
     const trace = span.events?.find((e) => e.name === 'exception')?.attributes?.['exception.stacktrace'];
     if (typeof trace === 'string') {
       const stack = trace.split('\n').slice(1, 6);
-      for (const l of stack) lines.push(style.dim(`  ${sanitize(l.trim())}`));
+      for (const l of stack) lines.push(style.dim(`  ${terminalSafe(l.trim())}`));
     }
   }
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
@@ -80,11 +82,11 @@ export function renderIo(ctx: Ctx, span: StoredSpan): string[] {
 const ROLE_PAINT: Record<string, keyof Style> = { system: 'gray', developer: 'gray', user: 'green', assistant: 'cyan', tool: 'yellow', function: 'yellow' };
 
 function pushMessage(lines: string[], m: Message, style: Style, width: number): void {
-  const role = sanitize(m.role ?? 'message');
+  const role = terminalSafe(m.role ?? 'message');
   const paint = style[ROLE_PAINT[role.toLowerCase()] ?? 'bold'] as (s: string) => string;
   const extra = [
-    m.name ? sanitize(m.name) : undefined,
-    m.toolCallId ? `result of ${sanitize(m.toolCallId)}` : undefined,
+    m.name ? terminalSafe(m.name) : undefined,
+    m.toolCallId ? `result of ${terminalSafe(m.toolCallId)}` : undefined,
   ].filter(Boolean);
   lines.push(`  ${paint(style.bold(role))}${extra.length ? style.dim(` (${extra.join(', ')})`) : ''}`);
   const body = lines.length;
@@ -92,7 +94,7 @@ function pushMessage(lines: string[], m: Message, style: Style, width: number): 
   for (const part of m.contents) {
     if (part.text !== undefined) pushValue(lines, part.text, undefined, style, width, '    ');
     else if (part.imageUrl !== undefined) lines.push(`    ${style.dim('[image]')} ${describeImage(part.imageUrl, style)}`);
-    else if (part.type) lines.push(`    ${style.dim(`[${sanitize(part.type)}]`)}`);
+    else if (part.type) lines.push(`    ${style.dim(`[${terminalSafe(part.type)}]`)}`);
   }
   for (const call of [...(m.functionCall ? [m.functionCall] : []), ...m.toolCalls]) pushToolCall(lines, call, style, width);
   if (lines.length === body) lines.push(`    ${style.dim('(empty)')}`);
@@ -100,13 +102,13 @@ function pushMessage(lines: string[], m: Message, style: Style, width: number): 
 }
 
 function pushToolCall(lines: string[], call: ToolCall, style: Style, width: number): void {
-  const name = call.name === undefined ? '(unnamed tool)' : isRedacted(call.name) ? hiddenMark(style) : sanitize(call.name);
-  lines.push(`    ${style.yellow('→ tool call')} ${style.bold(name)}${call.id ? style.dim(`  id ${sanitize(call.id)}`) : ''}`);
+  const name = call.name === undefined ? '(unnamed tool)' : isRedacted(call.name) ? hiddenMark(style) : terminalSafe(call.name);
+  lines.push(`    ${style.yellow('→ tool call')} ${style.bold(name)}${call.id ? style.dim(`  id ${terminalSafe(call.id)}`) : ''}`);
   if (call.arguments !== undefined) pushValue(lines, call.arguments, 'application/json', style, width, '      ');
 }
 
 function pushBlock(lines: string[], title: string, value: string | undefined, style: Style, width: number): void {
-  lines.push(`  ${style.bold(sanitize(title))}`);
+  lines.push(`  ${style.bold(terminalSafe(title))}`);
   if (value !== undefined) pushValue(lines, value, undefined, style, width, '    ');
   lines.push('');
 }
@@ -117,8 +119,8 @@ function hiddenMark(style: Style): string {
 
 function describeImage(url: string, style: Style): string {
   if (isRedacted(url)) return hiddenMark(style);
-  if (url.startsWith('data:')) return `${sanitize(url.slice(0, url.indexOf(',') > 0 ? url.indexOf(',') : 40))} (${formatInt(url.length)} chars inline)`;
-  return sanitize(url);
+  if (url.startsWith('data:')) return `${terminalSafe(url.slice(0, url.indexOf(',') > 0 ? url.indexOf(',') : 40))} (${formatInt(url.length)} chars inline)`;
+  return terminalSafe(url);
 }
 
 /** A value: hidden → a marker; cut → the kept text and a marker; JSON → indented. */
@@ -135,7 +137,8 @@ function pushValue(lines: string[], value: unknown, mime: string | undefined, st
     removed = cut.removed;
   }
   if (removed === undefined) text = prettyJson(text, mime, width - indent.length) ?? text;
-  for (const l of wrapText(sanitize(text), width - indent.length)) lines.push(`${indent}${l}`);
+  // Again here: pretty-printing parses JSON, which turns \u001b in the text back into the character.
+  for (const l of wrapText(terminalSafe(text, { multiline: true }), width - indent.length)) lines.push(`${indent}${l}`);
   if (removed !== undefined) lines.push(`${indent}${style.yellow(`[truncated: ${formatInt(removed)} more chars not stored]`)}`);
 }
 

@@ -2,7 +2,8 @@ import type { StoredSpan } from '../../store/format';
 import { kindPaint } from '../colors';
 import type { Ctx } from '../context';
 import { duration, isError, spanKind } from '../span-fields';
-import { formatDuration, oneLine, padEnd, padStart, sanitize, shortId, textWidth, truncate } from '../text';
+import { formatDuration, padEnd, padStart, shortId, terminalSafe, textWidth, truncate } from '../text';
+import { forTerminal } from './terminal-safe-span';
 import { traceHeader } from './trace-header';
 import { treeRows } from './tree-model';
 
@@ -12,8 +13,9 @@ import { treeRows } from './tree-model';
  * columns the terminal has left after the names; names are indented by depth
  * and every bar starts on the same column.
  */
-export function renderTimeline(ctx: Ctx, traceId: string, spans: StoredSpan[]): string[] {
+export function renderTimeline(ctx: Ctx, traceId: string, stored: StoredSpan[]): string[] {
   const { style, width } = ctx;
+  const spans = stored.map(forTerminal);
   const rows = treeRows(spans);
   const t0 = Math.min(...spans.map((s) => s.startTime));
   const t1 = Math.max(...spans.map((s) => s.endTime));
@@ -21,7 +23,7 @@ export function renderTimeline(ctx: Ctx, traceId: string, spans: StoredSpan[]): 
 
   const items = rows.map((r) => {
     const kind = spanKind(r.span);
-    return { r, kind, label: `${r.indent}${kind} ${oneLine(sanitize(r.span.name)) || '(unnamed)'}`, dur: formatDuration(duration(r.span)) };
+    return { r, kind, label: `${r.indent}${kind} ${terminalSafe(r.span.name) || '(unnamed)'}`, dur: formatDuration(duration(r.span)) };
   });
   const idW = 8;
   const durW = Math.max(...items.map((i) => i.dur.length));

@@ -1,14 +1,14 @@
 import type { StoredSpan } from '../../store/format';
 import type { Ctx } from '../context';
 import { summarize } from '../trace-summary';
-import { flowParts, formatDuration, formatInt, formatTime, sanitize, truncate } from '../text';
+import { flowParts, formatDuration, formatInt, formatTime, terminalSafe, truncate } from '../text';
 
-/** The lines above a trace's tree or timeline: id, when, how long, how much, who. */
+/** The lines above a trace's tree or timeline: id, when, how long, how much, who. `spans` come through forTerminal. */
 export function traceHeader(ctx: Ctx, traceId: string, spans: StoredSpan[]): string[] {
   const { style } = ctx;
   const s = summarize(spans);
   if (!s) return [];
-  const name = truncate(sanitize(s.rootName) || '(unnamed)', Math.max(20, ctx.width - 20));
+  const name = truncate(terminalSafe(s.rootName) || '(unnamed)', Math.max(20, ctx.width - 20));
   const plural = (n: number, word: string): string => `${formatInt(n)} ${word}${n === 1 ? '' : 's'}`;
   const errors = s.errorCount > 0 ? plural(s.errorCount, 'error') : 'ok';
   const facts: Array<[string, string]> = [
@@ -21,10 +21,10 @@ export function traceHeader(ctx: Ctx, traceId: string, spans: StoredSpan[]): str
     [errors, s.errorCount > 0 ? style.red(errors) : style.green(errors)],
   ];
   const who = [
-    s.service ? `service ${sanitize(s.service)}` : undefined,
-    s.agent ? `agent ${sanitize(s.agent)}${s.agentId && s.agentId !== s.agent ? ` (${sanitize(s.agentId)})` : ''}` : undefined,
-    s.sessionId ? `session ${sanitize(s.sessionId)}` : undefined,
-    s.userId ? `user ${sanitize(s.userId)}` : undefined,
+    s.service ? `service ${terminalSafe(s.service)}` : undefined,
+    s.agent ? `agent ${terminalSafe(s.agent)}${s.agentId && s.agentId !== s.agent ? ` (${terminalSafe(s.agentId)})` : ''}` : undefined,
+    s.sessionId ? `session ${terminalSafe(s.sessionId)}` : undefined,
+    s.userId ? `user ${terminalSafe(s.userId)}` : undefined,
   ]
     .filter((x): x is string => x !== undefined)
     .map((x): [string, string] => [truncate(x, ctx.width), style.dim(truncate(x, ctx.width))]);

@@ -2,7 +2,8 @@ import type { StoredSpan } from '../../store/format';
 import { kindPaint } from '../colors';
 import type { Ctx } from '../context';
 import { duration, errorMessage, isError, modelName, spanKind, tokens } from '../span-fields';
-import { formatDuration, formatInt, oneLine, padEnd, padStart, sanitize, shortId, textWidth, truncate } from '../text';
+import { formatDuration, formatInt, padEnd, padStart, shortId, terminalSafe, textWidth, truncate } from '../text';
+import { forTerminal } from './terminal-safe-span';
 import { traceHeader } from './trace-header';
 import { treeRows } from './tree-model';
 
@@ -13,8 +14,9 @@ import { treeRows } from './tree-model';
  *   4a7c0e1f  AGENT travel-agent              4.82s
  *   9d1e2f30  ├─ LLM openai.chat              1.21s  gpt-4o-mini    450 tok
  */
-export function renderTree(ctx: Ctx, traceId: string, spans: StoredSpan[]): string[] {
+export function renderTree(ctx: Ctx, traceId: string, stored: StoredSpan[]): string[] {
   const { style, width } = ctx;
+  const spans = stored.map(forTerminal);
   const rows = treeRows(spans).map((row) => {
     const s = row.span;
     const t = tokens(s);
@@ -23,12 +25,12 @@ export function renderTree(ctx: Ctx, traceId: string, spans: StoredSpan[]): stri
       row,
       id: shortId(s.spanId),
       kind: spanKind(s),
-      name: oneLine(sanitize(s.name)) || '(unnamed)',
+      name: terminalSafe(s.name) || '(unnamed)',
       dur: formatDuration(duration(s)),
-      model: sanitize(modelName(s) ?? ''),
+      model: terminalSafe(modelName(s) ?? ''),
       tok: t.total !== undefined ? `${formatInt(t.total)} tok` : '',
       err,
-      errText: err ? oneLine(sanitize(errorMessage(s) ?? 'error')) : '',
+      errText: err ? terminalSafe(errorMessage(s) ?? 'error') : '',
     };
   });
 
