@@ -30,6 +30,10 @@ export function rememberSecret(value: unknown): void {
 }
 
 /**
+ * Every pattern runs in time linear in the text (no unbounded run before a
+ * literal that may not come: a stack trace or a megabyte of message must not
+ * stall the app's error path).
+ *
  * Text patterns that carry a credential, whoever's it is:
  * - `scheme://user:password@`: URL user-info (the user name alone may be a token);
  * - `Bearer <token>`: an Authorization value quoted in a message;
@@ -41,7 +45,7 @@ export function rememberSecret(value: unknown): void {
  * Words like "token" or "secret" alone are left: "max_tokens: 5" is not a secret.
  */
 const PATTERNS: Array<[RegExp, string]> = [
-  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi, `$1${MASK}@`],
+  [/\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#@]+@/gi, `$1${MASK}@`],
   [/\b((?:x-)?api[-_]?key|(?:proxy-)?authorization|access[-_]token|client[-_]secret)(["']?\s*[:=]\s*["']?)(?:(?:bearer|basic)\s+)?[^\s"',;&)}\]]+/gi, `$1$2${MASK}`],
   [/\b(bearer)\s+[A-Za-z0-9\-._~+/]+=*/gi, `$1 ${MASK}`],
   [/(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{20,}/g, `sk-${MASK}`],
@@ -72,7 +76,10 @@ export function maskConfigValue(raw: string): string {
     out = `${scheme}${MASK}${out.slice(at)}`;
   }
   out = out.replace(/([?#])[^]*$/, `$1${MASK}`);
-  out = out.replace(/([^\s=,;:]+)=[^,;]*/g, `$1=${MASK}`);
+  out = out
+    .split(/([,;])/)
+    .map((part) => (part.includes('=') ? `${part.slice(0, part.indexOf('=') + 1)}${MASK}` : part))
+    .join('');
   out = out.replace(/^(\s*[\w-]+):\s+[^]*$/, `$1: ${MASK}`);
   return out;
 }

@@ -119,6 +119,42 @@ describe.concurrent('API keys and the OTLP token', () => {
   }));
 });
 
+describe.concurrent('an API key quoted back in a provider error', () => {
+  it.each([
+    ['default settings', {}],
+    ['CATALYST_DEBUG on', { CATALYST_DEBUG: 'true' }],
+  ])('is masked in every recorded status and exception event; the app gets the error untouched (%s)', (_label, extra) => two(async () => {
+    const collector = await startCollector();
+    toClose.push(collector);
+    const keys = { SECRET_OPENAI: SECRETS.SECRET_OPENAI, SECRET_ANTHROPIC: SECRETS.SECRET_ANTHROPIC, SECRET_CUSTOM: 'custom-CLIENTKEY-0123456789' };
+    const r = await runScript(DIST, 'key-echo.cjs', { env: { ...keys, ...extra, FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: collector.url } });
+    expect(r.code, r.stderr).toBe(0);
+    // The provider did quote the keys, and the app saw them in the very error it would get untraced.
+    const untouched = { sameClass: true, keyInMessage: true, keyInStack: true };
+    expect(lineOf(r.stdout, 'RESULT')).toEqual([
+      { class: 'AuthenticationError', ...untouched },
+      { class: 'AuthenticationError', ...untouched },
+      { class: 'AuthenticationError', ...untouched },
+      { class: 'AuthenticationError', ...untouched },
+    ]);
+    await collector.waitForSpans(4, 3000);
+    expect(collector.spans).toHaveLength(4);
+    const needles = [...NEEDLES, 'CLIENTKEY'];
+    expect(needles.filter((n) => JSON.stringify(collector.spans).includes(n))).toEqual([]);
+    expect(needles.filter((n) => (r.stdout + r.stderr).includes(n))).toEqual([]);
+    // What was recorded is still the provider's message, with the key masked: status, exception message and stack.
+    for (const span of collector.spans) {
+      expect(span.status.code).toBe(2); // ERROR
+      const event = span.events.find((/** @type {any} */ e) => e.name === 'exception');
+      expect(event.attributes['exception.type']).toBe('AuthenticationError');
+      expect(span.status.message).toMatch(/^401 .*(Incorrect API key provided: |invalid x-api-key: )(sk-)?\*\*\*/);
+      expect(event.attributes['exception.message']).toBe(span.status.message);
+      expect(event.attributes['exception.stacktrace']).toContain(span.status.message);
+      expect(event.attributes['exception.stacktrace']).toMatch(/\n\s+at /);
+    }
+  }));
+});
+
 // ---------------------------------------------------------------------------
 // Malformed values that carry credentials, in every variable that takes a URL, headers or a token
 
