@@ -148,7 +148,8 @@ export function resolveConfig(rawOptions: CatalystOptions = {}, env: Env = proce
   }
   const tokenSent = credentialSources.length > 0;
   if (otelHeaders && Object.keys(headers).some((k) => isCredentialHeader(k) && !(tokenSent && k === 'Authorization'))) credentialSources.push(otelHeaders.name);
-  const plainText = plainTextCredentialWarning(endpoint, endpointSource?.name, credentialSources);
+  // Nothing is sent when tracing is off: nothing to warn about.
+  const plainText = disabled ? undefined : plainTextCredentialWarning(endpoint, endpointSource?.name, credentialSources);
   if (plainText) warnings.push(plainText);
 
   // Transport settings of the OTel exporters, honoured the same way (the per-signal TRACES_ name first).

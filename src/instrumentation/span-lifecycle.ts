@@ -67,7 +67,8 @@ export function endOk(span: Span): void {
 export function endIncomplete(span: Span, reason: string): void {
   safely('span.end', () => {
     if (!span.isRecording()) return;
-    span.addEvent('incomplete', { reason });
+    // The reason may quote a crash's message, which may quote a key.
+    span.addEvent('incomplete', { reason: scrubSecrets(reason) });
     span.end();
   });
 }

@@ -108,6 +108,7 @@ describe('a token sent over plain http://', () => {
     }
     expect(warn({ CATALYST_OTLP_ENDPOINT: 'https://collector.internal', CATALYST_OTLP_TOKEN: 'TOKENSECRET' })).toEqual([]);
     expect(warn({ CATALYST_OTLP_ENDPOINT: 'http://collector.internal' })).toEqual([]);
+    expect(warn({ CATALYST_OTLP_ENDPOINT: 'http://collector.internal', CATALYST_OTLP_TOKEN: 'TOKENSECRET', CATALYST_DISABLED: 'true' })).toEqual([]);
     expect(warn({ CATALYST_OTLP_ENDPOINT: 'http://collector.internal', OTEL_EXPORTER_OTLP_HEADERS: 'x-team=a' })).toEqual([]);
     expect(warn({ CATALYST_OTLP_ENDPOINT: 'http://128.0.0.1', CATALYST_OTLP_TOKEN: 'TOKENSECRET' })).toHaveLength(1);
     expect(warn({ CATALYST_OTLP_ENDPOINT: 'http://localhost.example.com', CATALYST_OTLP_TOKEN: 'TOKENSECRET' })).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { forgetSecrets, maskConfigValue, rememberSecret, scrubSecrets } from '../../src/diagnostics/secrets';
-import { endWithError } from '../../src/instrumentation/span-lifecycle';
+import { endIncomplete, endWithError } from '../../src/instrumentation/span-lifecycle';
 import { errorOf } from '../../src/integrations/openai-agents/attributes';
 import { safeJson } from '../../src/trace/encode';
 import { inMemoryTracing } from './in-memory';
@@ -75,6 +75,12 @@ describe('what a span records of an error', () => {
     expect(event.attributes!['exception.message']).toBe('401 Incorrect API key provided: ***');
     expect(String(event.attributes!['exception.stacktrace'])).toMatch(/^Error: 401 Incorrect API key provided: \*\*\*\n\s+at /);
     expect(JSON.stringify(recorded!.events) + recorded!.status.message).not.toContain('CLIENTKEY');
+  });
+
+  it('is scrubbed in the reason of a span ended by a crash', () => {
+    t.reset();
+    endIncomplete(t.tracer.startSpan('open'), 'process crashed: 401 Incorrect API key provided: sk-proj-abcdefghijklmnopqrstuvwxyz');
+    expect(t.spans()[0]!.events[0]!.attributes).toEqual({ reason: 'process crashed: 401 Incorrect API key provided: sk-***' });
   });
 
   it('copes with an error whose message is not a string', () => {
