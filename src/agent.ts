@@ -32,9 +32,9 @@ export function startAgent(options: CatalystOptions = {}, source: 'preload' | 's
     return { state, active: false, problems: [] };
   }
 
-  const { config, problems } = resolveConfig(options);
+  const { config, problems, warnings } = resolveConfig(options);
   setDebug(config.debug);
-  for (const p of problems) warnOnce(`config:${p}`, p);
+  for (const p of [...problems, ...warnings]) warnOnce(`config:${p}`, p);
   state.config = config;
   if (config.disabled) {
     debug('disabled by CATALYST_DISABLED / OTEL_SDK_DISABLED');

@@ -5,6 +5,8 @@ import { findIntegration, integrationNames } from '../integrations/registry';
 import { DEFAULT_STORE_MAX_MB, DEFAULT_STORE_SUBDIR, MAX_STORE_MB } from '../store/format';
 import type { CatalystOptions, PrivacyConfig, ResolvedConfig, TlsFiles } from './types';
 import { isSendableHeaderValue, parseBoolean, parseHeaderList, parseHttpUrl, parseKeyValueList, parseList, parsePositiveInt, type Parsed } from './parse';
+import { maskConfigValue, rememberSecret } from '../diagnostics/secrets';
+import { isCredentialHeader, plainTextCredentialWarning } from './transport-warning';
 
 /**
  * The one module that decides configuration. Precedence, highest first:
@@ -18,6 +20,11 @@ export interface ConfigResult {
   config: ResolvedConfig;
   /** One sentence each, already naming the variable; reported once by the caller. */
   problems: string[];
+  /**
+   * Settings that work but put something at risk (a token sent in clear text):
+   * reported once like problems, but not errors, so setup({ strict: true }) does not throw for them.
+   */
+  warnings: string[];
 }
 
 const TRACES_PATH = '/v1/traces';
@@ -42,6 +49,7 @@ const MAX_QUEUE_SIZE = 1_000_000;
 
 export function resolveConfig(rawOptions: CatalystOptions = {}, env: Env = process.env): ConfigResult {
   const problems: string[] = [];
+  const warnings: string[] = [];
   const options = checkOptions(rawOptions, problems);
 
   /**
@@ -106,8 +114,7 @@ export function resolveConfig(rawOptions: CatalystOptions = {}, env: Env = proce
     if ('value' in parsed) {
       endpoint = endpointSource.full ? parsed.value.href : withTracesPath(parsed.value);
     } else {
-      // The raw value may carry credentials (user-info, a query token): quote it with those masked.
-      problems.push(`${endpointSource.name}=${quote(maskUrlSecrets(endpointSource.raw))} is invalid: ${parsed.problem}; spans go to the local store instead`);
+      problems.push(`${endpointSource.name}=${quote(endpointSource.raw)} is invalid: ${parsed.problem}; spans go to the local store instead`);
     }
   }
 
@@ -115,10 +122,16 @@ export function resolveConfig(rawOptions: CatalystOptions = {}, env: Env = proce
   const otelHeaders = first('OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS');
   if (otelHeaders) {
     const parsed = parseHeaderList(otelHeaders.raw);
-    if ('value' in parsed) Object.assign(headers, parsed.value);
+    if ('value' in parsed) {
+      Object.assign(headers, parsed.value);
+      // Header values usually are credentials: never shown in an error message or a span, wherever they turn up.
+      for (const v of Object.values(parsed.value)) rememberSecret(v);
+    }
     // Never echo header values: they usually hold credentials.
     else problems.push(`${otelHeaders.name} is invalid: ${parsed.problem}; no extra headers are sent`);
   }
+  /** Where the credentials sent to the endpoint come from, for the clear-text warning. */
+  const credentialSources: string[] = [];
   const tokenSource = options.token !== undefined ? { name: 'setup({ token })', raw: options.token } : first('CATALYST_OTLP_TOKEN', 'OTLP_INGEST_TOKEN');
   if (tokenSource !== undefined && tokenSource.raw.trim() !== '') {
     const token = tokenSource.raw.trim();
@@ -128,8 +141,15 @@ export function resolveConfig(rawOptions: CatalystOptions = {}, env: Env = proce
     } else {
       for (const k of Object.keys(headers)) if (k.toLowerCase() === 'authorization') delete headers[k];
       headers.Authorization = `Bearer ${token}`;
+      rememberSecret(token);
+      credentialSources.push(tokenSource.name);
     }
   }
+  const tokenSent = credentialSources.length > 0;
+  if (otelHeaders && Object.keys(headers).some((k) => isCredentialHeader(k) && !(tokenSent && k === 'Authorization'))) credentialSources.push(otelHeaders.name);
+  // Nothing is sent when tracing is off: nothing to warn about.
+  const plainText = disabled ? undefined : plainTextCredentialWarning(endpoint, endpointSource?.name, credentialSources);
+  if (plainText) warnings.push(plainText);
 
   // Transport settings of the OTel exporters, honoured the same way (the per-signal TRACES_ name first).
   const exportTimeoutMs = firstInt(['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'], 10_000, MAX_EXPORT_TIMEOUT_MS);
@@ -159,7 +179,7 @@ export function resolveConfig(rawOptions: CatalystOptions = {}, env: Env = proce
       tls[field] = text;
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
-      problems.push(`${found.name}=${quote(found.raw)} cannot be used (${e.code ?? e.message}); ${otherwise}`);
+      problems.push(`${found.name}=${quote(found.raw)} cannot be used (${e.code ?? maskConfigValue(e.message)}); ${otherwise}`);
     }
   };
   pem(['OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE', 'OTEL_EXPORTER_OTLP_CERTIFICATE'], 'ca', "Node's default CA list is used");
@@ -241,7 +261,7 @@ export function resolveConfig(rawOptions: CatalystOptions = {}, env: Env = proce
     autoInstrument: options.autoInstrument ?? true,
     privacy,
   };
-  return { config, problems };
+  return { config, problems, warnings };
 }
 
 function withTracesPath(url: URL): string {
@@ -253,11 +273,6 @@ function withTracesPath(url: URL): string {
 
 function splitEnv(raw: string | undefined): string[] | undefined {
   return raw === undefined ? undefined : parseList(raw);
-}
-
-/** user:password@ and the query string of a URL-ish value, masked for a problem line. */
-function maskUrlSecrets(raw: string): string {
-  return raw.replace(/\/\/[^/@\s]*@/, '//***@').replace(/\?.*$/, '?***');
 }
 
 /**
@@ -311,8 +326,10 @@ function describeType(v: unknown): string {
   return `a ${typeof v}`;
 }
 
+/** Every value a problem line shows goes through here: credentials masked first, then cut to a readable length. */
 function quote(raw: string): string {
-  const shown = raw.length > 60 ? `${raw.slice(0, 57)}...` : raw;
+  const masked = maskConfigValue(raw);
+  const shown = masked.length > 60 ? `${masked.slice(0, 57)}...` : masked;
   return JSON.stringify(shown);
 }
 

@@ -3,6 +3,8 @@
  * prefixed, and at most once per kind of event unless debug is on. Tracing must
  * never flood an app's logs, and must never throw while reporting.
  */
+import { scrubSecrets } from './secrets';
+
 const PREFIX = '[catalyst-tracing]';
 
 // Kept on globalThis: every bundle of the package (preload, API, subpaths) must share one "already said" set.
@@ -21,7 +23,8 @@ export function isDebug(): boolean {
 
 function write(line: string): void {
   try {
-    process.stderr.write(`${PREFIX} ${line}\n`);
+    // The last guard: an error message or a stack quoted here may hold a key or a URL's credentials.
+    process.stderr.write(`${PREFIX} ${scrubSecrets(line)}\n`);
   } catch {
     // stderr closed: nothing sensible left to do.
   }

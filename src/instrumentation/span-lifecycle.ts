@@ -1,5 +1,6 @@
 import { context, trace, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
 import { getState } from '../state';
+import { scrubSecrets } from '../diagnostics/secrets';
 import { safely } from './safe';
 
 /**
@@ -10,12 +11,19 @@ export function endWithError(span: Span, error: unknown): void {
   safely('span.end', () => {
     if (!span.isRecording()) return;
     const err = error instanceof Error ? error : new Error(String(error));
+    // Providers quote the API key back in authentication errors ("Incorrect API key provided: sk-..."):
+    // what is recorded is scrubbed; the error the app gets is never touched.
+    const message = recorded(err.message);
     // Given the error itself, OTel names the type after `error.code` when there is one, so an
     // OpenAI BadRequestError became "empty_array". The class is what a reader looks for.
-    span.recordException({ name: exceptionType(err), message: err.message, stack: err.stack });
-    span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+    span.recordException({ name: exceptionType(err), message, stack: recorded(err.stack) });
+    span.setStatus({ code: SpanStatusCode.ERROR, message });
     span.end();
   });
+}
+
+function recorded<T>(text: T): T | string {
+  return typeof text === 'string' ? scrubSecrets(text) : text;
 }
 
 /**
@@ -59,7 +67,8 @@ export function endOk(span: Span): void {
 export function endIncomplete(span: Span, reason: string): void {
   safely('span.end', () => {
     if (!span.isRecording()) return;
-    span.addEvent('incomplete', { reason });
+    // The reason may quote a crash's message, which may quote a key.
+    span.addEvent('incomplete', { reason: scrubSecrets(reason) });
     span.end();
   });
 }

@@ -1,5 +1,6 @@
 import { getState } from '../state';
 import { truncatedSuffix } from './markers';
+import { scrubSecrets } from '../diagnostics/secrets';
 
 /** Longest string kept inside a JSON-encoded value (the whole is capped again by the privacy rules): the configured cap. */
 function defaultMax(): number {
@@ -31,7 +32,8 @@ export function safeJson(value: unknown, maxLength = defaultMax()): string {
         seen.add(v);
         if (v instanceof Map) return Object.fromEntries([...v].slice(0, maxItems).map(([k, x]) => [typeof k === 'object' ? safeJson(k, 200) : String(k), x]));
         if (v instanceof Set) return [...v].slice(0, maxItems);
-        if (v instanceof Error) return { name: v.name, message: v.message };
+        // An error's message may quote a provider key back: recorded scrubbed.
+        if (v instanceof Error) return { name: v.name, message: typeof v.message === 'string' ? scrubSecrets(v.message) : v.message };
         if (Array.isArray(v) && v.length > maxItems) return [...v.slice(0, maxItems), `…[${v.length - maxItems} more items]`];
       }
       return v;

@@ -23,7 +23,7 @@ const DEFAULT_FIXTURES = {
 
 /**
  * @typedef {{ method: string, path: string, headers: import('node:http').IncomingHttpHeaders, body: any }} RecordedRequest
- * @typedef {{ kind: 'json', status: number, headers: Record<string, string>, body: any }
+ * @typedef {{ kind: 'json', status: number, headers: Record<string, string>, body: any, echoesKey?: boolean }
  *   | { kind: 'sse', events: string[] }
  *   | { kind: 'missing', file: string }} Fixture
  * @typedef {{
@@ -96,7 +96,8 @@ export async function startFakeProvider(options = {}) {
       if (fixture.kind === 'sse') return await writeSse(res, fixture.events, delayMs, requestId);
 
       if (delayMs > 0) await sleep(delayMs);
-      const responseBody = path.endsWith('/embeddings') ? encodeEmbeddings(fixture.body, body) : fixture.body;
+      let responseBody = path.endsWith('/embeddings') ? encodeEmbeddings(fixture.body, body) : fixture.body;
+      if (fixture.echoesKey) responseBody = withRequestKey(responseBody, req.headers);
       writeJson(res, fixture.status, { 'x-request-id': requestId, ...fixture.headers }, responseBody);
     } catch (err) {
       if (!res.headersSent) {
@@ -192,7 +193,7 @@ async function loadFixture(fixturesDir, name, ext) {
     return { kind: 'sse', events };
   }
   const parsed = JSON.parse(text);
-  return { kind: 'json', status: parsed.status ?? 200, headers: parsed.headers ?? {}, body: parsed.body };
+  return { kind: 'json', status: parsed.status ?? 200, headers: parsed.headers ?? {}, body: parsed.body, echoesKey: text.includes(REQUEST_KEY) };
 }
 
 /**
@@ -245,6 +246,20 @@ function encodeEmbeddings(fixtureBody, requestBody) {
         ? { ...item, embedding: Buffer.from(new Float32Array(item.embedding).buffer).toString('base64') }
         : item),
   };
+}
+
+/**
+ * A JSON fixture may quote the API key the request carried, as some providers
+ * and proxies do in an authentication error: `{{request.api_key}}` in its body
+ * becomes the bearer token, else the x-api-key or api-key header.
+ */
+const REQUEST_KEY = '{{request.api_key}}';
+
+/** @param {any} body @param {import('node:http').IncomingHttpHeaders} headers */
+function withRequestKey(body, headers) {
+  const bearer = /^Bearer\s+(.+)$/i.exec(headerValue(headers.authorization) ?? '')?.[1];
+  const key = bearer ?? headerValue(headers['x-api-key']) ?? headerValue(headers['api-key']) ?? '';
+  return JSON.parse(JSON.stringify(body).replaceAll(REQUEST_KEY, key.replace(/["\\]/g, '')));
 }
 
 /** @param {string} message @param {string} code */

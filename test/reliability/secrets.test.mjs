@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider } from '../harness/fake-provider.mjs';
 import { decodeTraceRequest, startCollector } from '../harness/collector.mjs';
 import { EXIT_DELAY_BOUND_MS, appStdout, buildDist, limit, lineOf, runScript } from './helpers.mjs';
+import { resolveConfig } from '../../src/config/config.ts';
 
 const SECRETS = {
   SECRET_OPENAI: 'sk-proj-OPENAIKEY-0123456789abcdef',
@@ -115,6 +116,98 @@ describe.concurrent('API keys and the OTLP token', () => {
     expect(r.code).toBe(0);
     expect(r.agent).toEqual([expect.stringMatching(/^\[catalyst-tracing\] CATALYST_OTLP_ENDPOINT="ftp:\/\/\*\*\*@collector:4318\/\?\*\*\*" is invalid/)]);
     expect(leaks(r.stderr)).toEqual([]);
+  }));
+});
+
+describe.concurrent('an API key quoted back in a provider error', () => {
+  it.each([
+    ['default settings', {}],
+    ['CATALYST_DEBUG on', { CATALYST_DEBUG: 'true' }],
+  ])('is masked in every recorded status and exception event; the app gets the error untouched (%s)', (_label, extra) => two(async () => {
+    const collector = await startCollector();
+    toClose.push(collector);
+    const keys = { SECRET_OPENAI: SECRETS.SECRET_OPENAI, SECRET_ANTHROPIC: SECRETS.SECRET_ANTHROPIC, SECRET_CUSTOM: 'custom-CLIENTKEY-0123456789' };
+    const r = await runScript(DIST, 'key-echo.cjs', { env: { ...keys, ...extra, FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: collector.url } });
+    expect(r.code, r.stderr).toBe(0);
+    // The provider did quote the keys, and the app saw them in the very error it would get untraced.
+    const untouched = { sameClass: true, keyInMessage: true, keyInStack: true };
+    expect(lineOf(r.stdout, 'RESULT')).toEqual([
+      { class: 'AuthenticationError', ...untouched },
+      { class: 'AuthenticationError', ...untouched },
+      { class: 'AuthenticationError', ...untouched },
+      { class: 'AuthenticationError', ...untouched },
+    ]);
+    await collector.waitForSpans(4, 3000);
+    expect(collector.spans).toHaveLength(4);
+    const needles = [...NEEDLES, 'CLIENTKEY'];
+    expect(needles.filter((n) => JSON.stringify(collector.spans).includes(n))).toEqual([]);
+    expect(needles.filter((n) => (r.stdout + r.stderr).includes(n))).toEqual([]);
+    // What was recorded is still the provider's message, with the key masked: status, exception message and stack.
+    for (const span of collector.spans) {
+      expect(span.status.code).toBe(2); // ERROR
+      const event = span.events.find((/** @type {any} */ e) => e.name === 'exception');
+      expect(event.attributes['exception.type']).toBe('AuthenticationError');
+      expect(span.status.message).toMatch(/^401 .*(Incorrect API key provided: |invalid x-api-key: )(sk-)?\*\*\*/);
+      expect(event.attributes['exception.message']).toBe(span.status.message);
+      expect(event.attributes['exception.stacktrace']).toContain(span.status.message);
+      expect(event.attributes['exception.stacktrace']).toMatch(/\n\s+at /);
+    }
+  }));
+});
+
+// ---------------------------------------------------------------------------
+// Malformed values that carry credentials, in every variable that takes a URL, headers or a token
+
+/**
+ * The variables the configuration reads whose value is a URL, headers or a
+ * token, found by watching which names resolveConfig asks an empty
+ * environment for: a variable added later is covered without editing a list.
+ */
+function credentialVariables() {
+  /** @type {Set<string>} */
+  const asked = new Set();
+  resolveConfig({}, new Proxy({}, { get: (_t, name) => void (typeof name === 'string' && asked.add(name)) }));
+  return [...asked].filter((n) => /ENDPOINT|HEADERS|TOKEN/.test(n));
+}
+const CREDENTIAL_VALUES = [
+  'user:URLPASSWORD@127.0.0.1:4318',
+  '//user:URLPASSWORD@127.0.0.1:4318',
+  'http://user:URL@PASSWORD@127.0.0.1:99999/?token=QUERYTOKEN',
+  'authorization=Bearer BEARERTOKEN,x-tenant=%zz',
+];
+
+describe.concurrent('credentials in a malformed configuration value never reach stderr', () => {
+  const names = credentialVariables();
+  it('covers the endpoint, headers and token variables', () => {
+    expect(names).toEqual(expect.arrayContaining(['CATALYST_OTLP_ENDPOINT', 'OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', 'CATALYST_OTLP_TOKEN', 'OTLP_INGEST_TOKEN']));
+  });
+  it.each(names.flatMap((name) => CREDENTIAL_VALUES.map((value) => [name, value])))('%s=%j', (name, value) => two(async () => {
+    const r = await runScript(DIST, 'script.cjs', { env: { CALLS: '0', STREAM: '0', CATALYST_TRACES_DIR: join(TMP, 'store'), [name]: value } });
+    expect(r.code).toBe(0);
+    expect(leaks(r.stdout + r.stderr)).toEqual([]);
+    // Nor any part of a password that holds an @.
+    expect(r.stderr).not.toMatch(/URL@|PASSWORD/);
+    // The value is still reported, naming its variable (a token is only checked for characters a header cannot hold).
+    if (!name.includes('TOKEN')) expect(r.agent).toEqual([expect.stringMatching(new RegExp(`^\\[catalyst-tracing\\] ${name}[ =]`))]);
+  }));
+});
+
+describe.concurrent('a token sent over plain http://', () => {
+  it('to a host that is not loopback: one line naming the variable, without the token', () => two(async () => {
+    // No call is made, so nothing is sent: the warning comes from the configuration alone.
+    const r = await runScript(DIST, 'script.cjs', { env: { CALLS: '0', STREAM: '0', CATALYST_OTLP_ENDPOINT: 'http://collector.invalid:4318', CATALYST_OTLP_TOKEN: OTLP_TOKEN } });
+    expect(r.code).toBe(0);
+    expect(r.agent).toEqual([expect.stringMatching(/^\[catalyst-tracing\] CATALYST_OTLP_TOKEN is sent in clear text: CATALYST_OTLP_ENDPOINT is a plain http:\/\/ URL to collector\.invalid:4318.*https:\/\//)]);
+    expect(leaks(r.stderr)).toEqual([]);
+  }));
+  it('to a loopback host: nothing to say', () => two(async () => {
+    const collector = await startCollector();
+    toClose.push(collector);
+    const r = await runScript(DIST, 'script.cjs', { env: { FAKE_BASE_URL: provider.url, CALLS: '1', STREAM: '0', CATALYST_OTLP_ENDPOINT: collector.url.replace('127.0.0.1', 'localhost'), CATALYST_OTLP_TOKEN: OTLP_TOKEN } });
+    expect(r.code).toBe(0);
+    expect(r.agent).toEqual([]);
+    await collector.waitForSpans(1, 3000);
+    expect(collector.requests[0]?.headers.authorization).toBe(`Bearer ${OTLP_TOKEN}`);
   }));
 });
 

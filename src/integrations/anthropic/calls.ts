@@ -1,6 +1,6 @@
 import type { Context, Span, Tracer } from '@opentelemetry/api';
 import type { PatchContext } from '../types';
-import { isStainlessStream, traceApiPromise, type CallHandlers, type StreamSink } from '../../instrumentation/stainless';
+import { isStainlessStream, rememberClientCredentials, traceApiPromise, type CallHandlers, type StreamSink } from '../../instrumentation/stainless';
 import { callInSpan, endOk, endWithError, trackOpenSpan } from '../../instrumentation/span-lifecycle';
 import { safely } from '../../instrumentation/safe';
 import { writeAttributes } from '../../trace/write';
@@ -30,7 +30,10 @@ export function tracedCreate(spanName: string, ctx: PatchContext, original: (...
   const client = self?._client;
   // Resolved once, so the span and the call it wraps share one parent.
   const parent = parentContext('provider');
-  const span = safely('anthropic.start', () => startSpan(ctx.getTracer(), spanName, body, client?.baseURL, parent));
+  const span = safely('anthropic.start', () => {
+    rememberClientCredentials(client);
+    return startSpan(ctx.getTracer(), spanName, body, client?.baseURL, parent);
+  });
   if (!span) return original.apply(self, args);
   const callArgs = withOptions(args, safely('anthropic.native', () => optionsForCreate(client, args[1], span)));
   const returned = callInSpan(span, parent, () => original.apply(self, callArgs));

@@ -3,6 +3,7 @@ import { flattenMessages, flattenTools, type Message } from '../../semconv/messa
 import { normalizeUsage, usageAttributes } from '../../semconv/usage';
 import { REDACTED } from '../../trace/markers';
 import { safeJson } from '../../trace/encode';
+import { scrubSecrets } from '../../diagnostics/secrets';
 import { isObj, str, type Attrs, type Obj } from '../shape';
 import { chatMessage, chatResponseAttributes, responsesItemsToMessages, responsesResponseAttributes } from '../openai/attributes';
 
@@ -318,8 +319,13 @@ function redactedIo(out: Attrs): Attrs {
 /** The SDK's span error as an exception: `data.error` often reads "ClassName: message", which gives the type. */
 export function errorOf(error: unknown): { type: string; message: string } | undefined {
   if (!isObj(error)) return undefined;
-  const message = str(error.message) ?? 'error';
-  const detail = isObj(error.data) ? str(error.data.error) : undefined;
+  // What this returns is recorded on a span: a key the provider quoted back is scrubbed here.
+  const message = scrubSecrets(str(error.message) ?? 'error');
+  const detail = isObj(error.data) ? scrubbed(str(error.data.error)) : undefined;
   const type = detail?.match(/^([A-Za-z_$][\w$]*): /)?.[1] ?? 'Error';
   return { type, message: detail && detail !== message ? `${message}: ${detail.replace(/^[A-Za-z_$][\w$]*: /, '')}` : message };
+}
+
+function scrubbed(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : scrubSecrets(text);
 }

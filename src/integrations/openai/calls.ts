@@ -1,6 +1,6 @@
 import type { Context, Span, Tracer } from '@opentelemetry/api';
 import type { PatchContext } from '../types';
-import { isStainlessStream, traceApiPromise, type CallHandlers } from '../../instrumentation/stainless';
+import { isStainlessStream, rememberClientCredentials, traceApiPromise, type CallHandlers } from '../../instrumentation/stainless';
 import { callInSpan } from '../../instrumentation/span-lifecycle';
 import { safely } from '../../instrumentation/safe';
 import { writeAttributes } from '../../trace/write';
@@ -64,6 +64,7 @@ export function tracedCreate(operation: Operation, ctx: PatchContext, original: 
 
 function startSpan(tracer: Tracer, target: Mapping, body: unknown, client: unknown, parent: Context): Span {
   const span = tracer.startSpan(target.spanName, undefined, parent);
+  rememberClientCredentials(client);
   writeAttributes(span, target.request(body, map.providerOfClient(client)));
   return span;
 }
