@@ -1,13 +1,7 @@
-import { startAgent, patchContext } from '../agent';
-import { applyIntegration } from './install';
-import type { IntegrationSpec } from './types';
-
 /**
- * instrumentX(moduleOrClass): start the agent if nothing has yet (environment
- * configuration, as the preload would), then patch what the caller handed over.
+ * The openai and anthropic subpath entries still import patchClass from here;
+ * it lives in src/api/explicit.ts (it starts the agent, a layer above the
+ * integrations). This file is in the entries layer of test/unit/layers.test.ts
+ * until those two import ../../api/explicit directly; then it goes.
  */
-export function patchClass(spec: IntegrationSpec, moduleOrClass: unknown): boolean {
-  const { state, active } = startAgent({}, 'setup');
-  if (!active) return false;
-  return applyIntegration(spec, moduleOrClass, patchContext(state)).status === 'patched';
-}
+export { patchClass } from '../api/explicit';

@@ -1,3 +1,4 @@
+import type { KnownIntegrations } from '../config/config';
 import type { IntegrationSpec } from './types';
 
 /**
@@ -70,3 +71,9 @@ export function integrationNames(): string[] {
 export function findIntegration(name: string): IntegrationSpec | undefined {
   return INTEGRATIONS.find((i) => i.name === name || i.aliases?.includes(name));
 }
+
+/** The names configuration accepts (CATALYST_INSTRUMENTATIONS, setup({ instrumentations })), handed to resolveConfig. */
+export const KNOWN_INTEGRATIONS: KnownIntegrations = {
+  names: integrationNames(),
+  canonical: (name) => findIntegration(name)?.name,
+};

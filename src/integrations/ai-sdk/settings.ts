@@ -1,5 +1,5 @@
 import { ProxyTracerProvider, type Tracer, type TracerProvider } from '@opentelemetry/api';
-import { resolveTracer, isTracer } from '../../api/resolve-tracer';
+import { resolveTracer, isTracer } from '../../trace/tracer';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../version';
 import { AISdkTelemetry } from './telemetry';
 import { installFold } from './fold';

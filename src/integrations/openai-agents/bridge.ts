@@ -5,7 +5,7 @@ import { getIdentity, withAgentScope, withIdentity } from '../../trace/identity'
 import { cappedAttributeValue, writeAttributes } from '../../trace/write';
 import { trackOpenSpan } from '../../instrumentation/span-lifecycle';
 import type { SpanOrigin } from '../../trace/parent-context';
-import { spanName } from '../../api/run-in-span';
+import { spanName } from '../../trace/span-name';
 import { AgentsAttr, endAttributes, errorOf, mappingOf, spanKindOf, spanNameOf, startAttributes, traceAttributes, type ContentSwitches, type Mapping } from './attributes';
 
 /**
