@@ -97,6 +97,27 @@ describe('layers', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('reaches an integration\'s calls.ts only through its patch.ts, inside the lazily loaded code', () => {
+    // The build gives calls.ts a file of its own and turns patch.ts's import of it into a require() of that
+    // file; any other module reached from patch.ts that imported calls.ts would put a second copy in the patch file.
+    const wrong: string[] = [];
+    for (const calls of Object.keys(graph).filter((f) => /^src\/integrations\/[^/]+\/calls\.ts$/.test(f))) {
+      const patch = calls.replace(/calls\.ts$/, 'patch.ts');
+      const seen = new Set<string>();
+      const queue = [patch];
+      while (queue.length) {
+        const file = queue.pop()!;
+        if (seen.has(file) || file === calls) continue;
+        seen.add(file);
+        for (const dep of graph[file] ?? []) {
+          if (dep === calls && file !== patch) wrong.push(`${file} -> ${calls}`);
+          queue.push(dep);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('places every file in a layer', () => {
     expect(Object.keys(graph).filter((f) => !layerOf(f))).toEqual([]);
   });

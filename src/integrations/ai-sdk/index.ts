@@ -7,7 +7,7 @@ import type { Tracer, TracerProvider } from '@opentelemetry/api';
 import { patchClass } from '../../api/explicit';
 import { createInstrumentation, type CatalystInstrumentation } from '../instrumentation-adapter';
 import { findIntegration } from '../registry';
-import { registerIntegration } from './registration';
+import { registerIntegration } from './patch';
 
 const spec = () => findIntegration('ai-sdk')!;
 
