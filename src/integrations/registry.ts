@@ -5,7 +5,8 @@ import type { IntegrationSpec } from './types';
  * The one registry of integrations. The loader's include list, setup()'s
  * `modules`, auto-detection, installResults and the names accepted by
  * CATALYST_INSTRUMENTATIONS all read this array; adding a surface means adding
- * an entry here and a folder beside this file with the same inner shape.
+ * an entry here and a folder beside this file with the same inner shape
+ * (index, patch, calls, attributes...: docs/architecture.md, "Adding an integration").
  */
 export const INTEGRATIONS: readonly IntegrationSpec[] = [
   {
