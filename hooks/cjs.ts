@@ -1,7 +1,7 @@
 // Not `import Module from`: the bundler's interop would copy every property of node:module at start-up.
 import Module = require('node:module');
 import { reportInternalError } from '../src/diagnostics/report';
-import { hookPackages, hookTargets, needsInternals, normaliseModuleName, packageDirMarker, type HookTarget } from './targets';
+import { hookPackages, hookTargets, needsInternals, normaliseModuleName, packageDirMarker, type HookTarget } from '../src/integrations/targets';
 import type { IntegrationSpec } from '../src/integrations/types';
 
 export type OnModuleLoad = (spec: IntegrationSpec, moduleExports: unknown, baseDir: string | undefined) => void;

@@ -2,7 +2,7 @@
 import nodeModule = require('node:module');
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { hookPackages, hookTargets } from './targets';
+import { hookPackages, hookTargets } from '../src/integrations/targets';
 import { createSyncHooks } from './tap';
 import { registerResolveHookOutsidePackages } from './esm-pause';
 import type { IntegrationSpec } from '../src/integrations/types';

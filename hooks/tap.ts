@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { normaliseModuleName, packageDirMarker } from './targets';
+import { normaliseModuleName, packageDirMarker } from '../src/integrations/targets';
 
 /**
  * The ESM source tap, shared by both kinds of loader hooks: the in-thread

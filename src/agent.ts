@@ -4,7 +4,7 @@ import { resolveConfig } from './config/config';
 import { parseBoolean } from './config/parse';
 import type { CatalystOptions, ResolvedConfig } from './config/types';
 import { setDebug, warnOnce, debug } from './diagnostics/report';
-import { INTEGRATIONS } from './integrations/registry';
+import { INTEGRATIONS, KNOWN_INTEGRATIONS } from './integrations/registry';
 import { applyIntegration } from './integrations/install';
 import type { IntegrationSpec, PatchContext } from './integrations/types';
 import { installCjsHook } from '../hooks/cjs';
@@ -32,7 +32,7 @@ export function startAgent(options: CatalystOptions = {}, source: 'preload' | 's
     return { state, active: false, problems: [] };
   }
 
-  const { config, problems, warnings } = resolveConfig(options);
+  const { config, problems, warnings } = resolveConfig(options, process.env, KNOWN_INTEGRATIONS);
   setDebug(config.debug);
   for (const p of [...problems, ...warnings]) warnOnce(`config:${p}`, p);
   state.config = config;

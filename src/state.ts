@@ -1,4 +1,4 @@
-import type { Tracer } from '@opentelemetry/api';
+import type { Context, Tracer } from '@opentelemetry/api';
 import type { ResolvedConfig } from './config/types';
 import type { InstallResult } from './integrations/types';
 
@@ -34,8 +34,26 @@ export interface AgentState {
   /** Streams whose spans are still open; ended at shutdown so none is lost. */
   readonly openSpans: Set<{ end(reason: string): void }>;
   /** Frameworks' maps from their current run to our span (see trace/parent-context.ts); optional because older copies made state without it. */
-  parentResolvers?: Map<string, import('./trace/parent-context').ParentResolver>;
+  parentResolvers?: Map<string, ParentResolver>;
 }
+
+/**
+ * Who is about to start a span. Provider patches ask as 'provider' (one model
+ * or embedding call); the span API asks as 'api'.
+ */
+export type SpanOrigin = 'provider' | 'api';
+
+/**
+ * Frameworks such as LangChain or the OpenAI Agents SDK carry their own
+ * "current run" in their own async storage, and we learn of their runs through
+ * callbacks that cannot make our span the active OTel context. A resolver maps
+ * the framework's current run to a context holding our span for it, so a
+ * provider call (or a manual span) made inside that run nests under it instead
+ * of showing as a sibling. A resolver may also return a context with tracing
+ * suppressed, to fold a provider call into a span the framework already made.
+ * Returning undefined means "no opinion".
+ */
+export type ParentResolver = (active: Context, origin: SpanOrigin) => Context | undefined;
 
 type GlobalWithState = typeof globalThis & { [STATE_KEY]?: AgentState };
 

@@ -4,8 +4,9 @@ import { withAgentScope } from '../trace/identity';
 import { writeAttributes } from '../trace/write';
 import { asText } from '../trace/encode';
 import { safely } from '../instrumentation/safe';
-import { isTracer, resolveTracer } from './resolve-tracer';
-import { runInSpan, spanName } from './run-in-span';
+import { isTracer, resolveTracer } from '../trace/tracer';
+import { runInSpan } from './run-in-span';
+import { spanName } from '../trace/span-name';
 import type { SpanHandle } from './span-handle';
 import { parentContext } from '../trace/parent-context';
 

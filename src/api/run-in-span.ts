@@ -1,7 +1,6 @@
 import type { Context, Span } from '@opentelemetry/api';
 import { callInSpan, endOk, endWithError, trackOpenSpan } from '../instrumentation/span-lifecycle';
 import { SpanHandle } from './span-handle';
-import { asText } from '../trace/encode';
 
 /**
  * Runs `fn` inside `span` (made active in `ctx`) and ends the span when `fn`
@@ -35,11 +34,4 @@ export function runInSpan<T>(span: Span, ctx: Context, fn: (handle: SpanHandle) 
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return !!value && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
-}
-
-/** A span name OTLP can carry: a string (a number or object would make the backend reject the whole batch), not absurdly long. */
-export function spanName(name: unknown): string {
-  // Not String(name): a Buffer would put its bytes in the name. The same text as an attribute value would get.
-  const text = typeof name === 'string' ? name : asText(name, 1024).text;
-  return text.length > 1024 ? `${text.slice(0, 1024)}…` : text;
 }

@@ -1,9 +1,9 @@
 import { homedir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { findIntegration, integrationNames } from '../integrations/registry';
 import { DEFAULT_STORE_MAX_MB, DEFAULT_STORE_SUBDIR, MAX_STORE_MB } from '../store/format';
 import type { CatalystOptions, PrivacyConfig, ResolvedConfig, TlsFiles } from './types';
+import { DEFAULT_PRIVACY } from './privacy';
 import { isSendableHeaderValue, parseBoolean, parseHeaderList, parseHttpUrl, parseKeyValueList, parseList, parsePositiveInt, type Parsed } from './parse';
 import { maskConfigValue, rememberSecret } from '../diagnostics/secrets';
 import { isCredentialHeader, plainTextCredentialWarning } from './transport-warning';
@@ -29,25 +29,26 @@ export interface ConfigResult {
 
 const TRACES_PATH = '/v1/traces';
 
-export const DEFAULT_PRIVACY: PrivacyConfig = {
-  hideInputs: false,
-  hideOutputs: false,
-  hideInputMessages: false,
-  hideOutputMessages: false,
-  hideInputImages: false,
-  hideInputText: false,
-  hideOutputText: false,
-  base64ImageMaxLength: 32_000,
-  redactContent: false,
-  maxAttributeLength: 64 * 1024,
-};
+export { DEFAULT_PRIVACY };
+
+/**
+ * The integration names configuration accepts, handed in by the caller (the
+ * agent passes the registry's): configuration sits below the integrations and
+ * imports none of them.
+ */
+export interface KnownIntegrations {
+  /** Every integration's name in registry order: the selection when none is configured. */
+  readonly names: readonly string[];
+  /** The name a name or one of its aliases stands for; undefined when unknown. */
+  canonical(name: string): string | undefined;
+}
 
 /** Upper bounds: a typo of a few zeros must not hold an exit for an hour or fill the heap. */
 const MAX_FLUSH_TIMEOUT_MS = 120_000;
 const MAX_EXPORT_TIMEOUT_MS = 120_000;
 const MAX_QUEUE_SIZE = 1_000_000;
 
-export function resolveConfig(rawOptions: CatalystOptions = {}, env: Env = process.env): ConfigResult {
+export function resolveConfig(rawOptions: CatalystOptions, env: Env, integrations: KnownIntegrations): ConfigResult {
   const problems: string[] = [];
   const warnings: string[] = [];
   const options = checkOptions(rawOptions, problems);
@@ -206,11 +207,11 @@ export function resolveConfig(rawOptions: CatalystOptions = {}, env: Env = proce
   const serviceVersion =
     options.serviceVersion ?? first('CATALYST_SERVICE_VERSION')?.raw.trim() ?? resourceAttributes['service.version'];
 
-  const known = integrationNames();
+  const known = integrations.names;
   /** One line per variable, however many names in it are wrong. */
   const checkNames = (names: string[], source: string): string[] | undefined => {
-    const good = [...new Set(names.map((n) => findIntegration(n)?.name).filter((n): n is string => !!n))];
-    const bad = names.filter((n) => !findIntegration(n));
+    const good = [...new Set(names.map((n) => integrations.canonical(n)).filter((n): n is string => !!n))];
+    const bad = names.filter((n) => !integrations.canonical(n));
     if (good.length === 0) {
       problems.push(`${source} names no known integration${bad.length ? ` (${bad.map(quote).join(', ')})` : ''} (known: ${known.join(', ')}); it is ignored`);
       return undefined;

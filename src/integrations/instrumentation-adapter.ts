@@ -2,7 +2,7 @@ import { trace, type TracerProvider, type Tracer } from '@opentelemetry/api';
 import type { InstrumentationBase, InstrumentationConfig } from '@opentelemetry/instrumentation';
 import type { IntegrationSpec, PatchContext } from './types';
 import { applyIntegration } from './install';
-import { hookTargets, MODULE_EXTENSIONS } from '../../hooks/targets';
+import { hookTargets, MODULE_EXTENSIONS } from './targets';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 
 /**

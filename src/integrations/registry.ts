@@ -1,10 +1,12 @@
+import type { KnownIntegrations } from '../config/config';
 import type { IntegrationSpec } from './types';
 
 /**
  * The one registry of integrations. The loader's include list, setup()'s
  * `modules`, auto-detection, installResults and the names accepted by
  * CATALYST_INSTRUMENTATIONS all read this array; adding a surface means adding
- * an entry here and a folder beside this file with the same inner shape.
+ * an entry here and a folder beside this file with the same inner shape
+ * (index, patch, calls, attributes...: docs/architecture.md, "Adding an integration").
  */
 export const INTEGRATIONS: readonly IntegrationSpec[] = [
   {
@@ -70,3 +72,9 @@ export function integrationNames(): string[] {
 export function findIntegration(name: string): IntegrationSpec | undefined {
   return INTEGRATIONS.find((i) => i.name === name || i.aliases?.includes(name));
 }
+
+/** The names configuration accepts (CATALYST_INSTRUMENTATIONS, setup({ instrumentations })), handed to resolveConfig. */
+export const KNOWN_INTEGRATIONS: KnownIntegrations = {
+  names: integrationNames(),
+  canonical: (name) => findIntegration(name)?.name,
+};

@@ -1,6 +1,6 @@
 import type { Attributes, AttributeValue, Span } from '@opentelemetry/api';
 import { getState } from '../state';
-import { resolveConfig } from '../config/config';
+import { envPrivacy } from '../config/privacy';
 import type { PrivacyConfig } from '../config/types';
 import { debug } from '../diagnostics/report';
 import { applyPrivacy } from './privacy';
@@ -37,8 +37,10 @@ export function cappedAttributeValue(key: string, value: unknown): AttributeValu
   return encoded === undefined ? undefined : applyPrivacy(key, encoded, privacy);
 }
 
+let fromEnv: PrivacyConfig | undefined;
+/** Without a running agent (spans on a user's own tracer) the OPENINFERENCE_HIDE_* variables still apply. */
 function currentPrivacy(): PrivacyConfig {
-  return getState().config?.privacy ?? envPrivacy();
+  return getState().config?.privacy ?? (fromEnv ??= envPrivacy());
 }
 
 /**
@@ -71,10 +73,4 @@ export function toAttributeValue(value: unknown, maxLength?: number): AttributeV
   } catch (error) {
     return `[unreadable value: ${error instanceof Error ? error.message : 'unknown error'}]`;
   }
-}
-
-let fromEnv: PrivacyConfig | undefined;
-/** Without a running agent (spans on a user's own tracer) the OPENINFERENCE_HIDE_* variables still apply. */
-function envPrivacy(): PrivacyConfig {
-  return (fromEnv ??= resolveConfig({}).config.privacy);
 }

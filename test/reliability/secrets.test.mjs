@@ -14,6 +14,7 @@ import { startFakeProvider } from '../harness/fake-provider.mjs';
 import { decodeTraceRequest, startCollector } from '../harness/collector.mjs';
 import { EXIT_DELAY_BOUND_MS, appStdout, buildDist, limit, lineOf, runScript } from './helpers.mjs';
 import { resolveConfig } from '../../src/config/config.ts';
+import { KNOWN_INTEGRATIONS } from '../../src/integrations/registry.ts';
 
 const SECRETS = {
   SECRET_OPENAI: 'sk-proj-OPENAIKEY-0123456789abcdef',
@@ -166,7 +167,7 @@ describe.concurrent('an API key quoted back in a provider error', () => {
 function credentialVariables() {
   /** @type {Set<string>} */
   const asked = new Set();
-  resolveConfig({}, new Proxy({}, { get: (_t, name) => void (typeof name === 'string' && asked.add(name)) }));
+  resolveConfig({}, new Proxy({}, { get: (_t, name) => void (typeof name === 'string' && asked.add(name)) }), KNOWN_INTEGRATIONS);
   return [...asked].filter((n) => /ENDPOINT|HEADERS|TOKEN/.test(n));
 }
 const CREDENTIAL_VALUES = [

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig, type Env } from '../../src/config/config';
+import { resolveConfig as resolveWith, type Env } from '../../src/config/config';
+import { KNOWN_INTEGRATIONS } from '../../src/integrations/registry';
+import type { CatalystOptions } from '../../src/config/types';
+
+const resolveConfig = (options: CatalystOptions, env: Env) => resolveWith(options, env, KNOWN_INTEGRATIONS);
 import { forgetSecrets } from '../../src/diagnostics/secrets';
 
 /**

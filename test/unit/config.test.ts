@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/config/config';
+import { resolveConfig as resolveWith, type Env } from '../../src/config/config';
+import { envPrivacy } from '../../src/config/privacy';
+import type { CatalystOptions } from '../../src/config/types';
+import { KNOWN_INTEGRATIONS } from '../../src/integrations/registry';
+
+/** With the registry's names, as the agent calls it. */
+const resolveConfig = (options: CatalystOptions, env: Env) => resolveWith(options, env, KNOWN_INTEGRATIONS);
 
 describe('resolveConfig', () => {
   it('appends /v1/traces to a base endpoint and sends the token as a bearer header', () => {
@@ -92,5 +98,19 @@ describe('resolveConfig', () => {
     expect(config.privacy.hideInputs).toBe(true);
     expect(config.privacy.base64ImageMaxLength).toBe(100);
     expect(config.privacy.maxAttributeLength).toBe(10);
+  });
+});
+
+describe('envPrivacy', () => {
+  // Spans written without a running agent read the privacy variables alone; they must mean what they mean to the agent.
+  it('reads the privacy variables as resolveConfig does, bad and blank values included', () => {
+    const envs: Env[] = [
+      {},
+      { OPENINFERENCE_HIDE_INPUTS: 'true', OPENINFERENCE_HIDE_OUTPUTS: '1', OPENINFERENCE_HIDE_INPUT_MESSAGES: 'yes', OPENINFERENCE_HIDE_OUTPUT_MESSAGES: 'on' },
+      { OPENINFERENCE_HIDE_INPUT_IMAGES: 'TRUE', OPENINFERENCE_HIDE_INPUT_TEXT: 'true', OPENINFERENCE_HIDE_OUTPUT_TEXT: 'true', CATALYST_REDACT_CONTENT: 'true' },
+      { OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH: '100', CATALYST_MAX_ATTRIBUTE_LENGTH: '10' },
+      { OPENINFERENCE_HIDE_INPUTS: 'maybe', OPENINFERENCE_BASE64_IMAGE_MAX_LENGTH: '-1', CATALYST_MAX_ATTRIBUTE_LENGTH: ' ', CATALYST_REDACT_CONTENT: '' },
+    ];
+    for (const env of envs) expect(envPrivacy(env)).toEqual(resolveConfig({}, env).config.privacy);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { requireMatcher } from '../../hooks/cjs';
-import { hookTargets } from '../../hooks/targets';
+import { hookTargets } from '../../src/integrations/targets';
 import { INTEGRATIONS } from '../../src/integrations/registry';
 
 // The CJS prefilter decides which require() calls require-in-the-middle sees:

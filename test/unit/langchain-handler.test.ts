@@ -4,11 +4,11 @@ import { context, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { CallbackManager } from '@langchain/core/callbacks/manager';
 import { inMemoryTracing } from './in-memory';
-import { createHandler, HANDLER_NAME } from '../../src/integrations/langchain/handler';
+import { createHandler, HANDLER_NAME } from '../../src/integrations/langchain/calls';
 import { langchainPatcher } from '../../src/integrations/langchain/patch';
-import { resolveLangChainParent } from '../../src/integrations/langchain/resolver';
+import { resolveLangChainParent } from '../../src/integrations/langchain/context';
 import { registry } from '../../src/integrations/langchain/runs';
-import { withGraph } from '../../src/integrations/langgraph/graph-marker';
+import { withGraph } from '../../src/integrations/langgraph/context';
 import { withSession } from '../../src/api/context-helpers';
 
 const t = inMemoryTracing();

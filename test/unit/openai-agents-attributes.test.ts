@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AgentsAttr, endAttributes, errorOf, mappingOf, spanKindOf, spanNameOf, startAttributes, traceAttributes } from '../../src/integrations/openai-agents/attributes';
-import { contentSwitches } from '../../src/integrations/openai-agents/switches';
+import { AgentsAttr, contentSwitches, endAttributes, errorOf, mappingOf, spanKindOf, spanNameOf, startAttributes, traceAttributes } from '../../src/integrations/openai-agents/attributes';
 
 const HIDE_ALL = { hideModelData: true, hideToolData: true };
 

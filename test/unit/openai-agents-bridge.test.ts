@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { context, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { AgentsSpanBridge, type SdkSpan } from '../../src/integrations/openai-agents/bridge';
+import { AgentsSpanBridge, type SdkSpan } from '../../src/integrations/openai-agents/calls';
 import { SHOW_ALL } from '../../src/integrations/openai-agents/attributes';
 import { inMemoryTracing } from './in-memory';
 

@@ -4,10 +4,10 @@
  * own tracer provider, and instrumentAISdk() for bundled apps.
  */
 import type { Tracer, TracerProvider } from '@opentelemetry/api';
-import { patchClass } from '../explicit';
+import { patchClass } from '../../api/explicit';
 import { createInstrumentation, type CatalystInstrumentation } from '../instrumentation-adapter';
 import { findIntegration } from '../registry';
-import { registerIntegration } from './registration';
+import { registerIntegration } from './patch';
 
 const spec = () => findIntegration('ai-sdk')!;
 

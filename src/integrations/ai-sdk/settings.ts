@@ -1,8 +1,8 @@
 import { ProxyTracerProvider, type Tracer, type TracerProvider } from '@opentelemetry/api';
-import { resolveTracer, isTracer } from '../../api/resolve-tracer';
+import { resolveTracer, isTracer } from '../../trace/tracer';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../../version';
-import { AISdkTelemetry } from './telemetry';
-import { installFold } from './fold';
+import { AISdkTelemetry } from './calls';
+import { installFold } from './context';
 
 /** Where the spans of calls using these settings go. */
 export type AISdkTracerSource = Tracer | TracerProvider | { tracer?: Tracer; tracerProvider?: TracerProvider };

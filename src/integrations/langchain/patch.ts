@@ -1,17 +1,18 @@
 import type { IntegrationPatcher, PatchContext } from '../types';
 import { wrapMethod, unwrapMethod } from '../../instrumentation/wrap-method';
 import { safely } from '../../instrumentation/safe';
+import { deferred } from '../../instrumentation/deferred';
 import { registerParentResolver } from '../../trace/parent-context';
 import { isObj, type Obj } from '../shape';
-import { createHandler, HANDLER_NAME } from './handler';
-import { resolveLangChainParent } from './resolver';
+import { resolveLangChainParent } from './context';
 
 /**
  * Where LangChain is hooked: `CallbackManager._configureSync`, the static
  * every run goes through to build its callback manager (`configure()` calls
  * it, and LangGraph and the runnables call it directly). The wrapper adds our
- * handler (handler.ts) to the manager it returns, as an inheritable handler so
- * child runs carry it, once, after the handlers the user passed.
+ * handler (calls.ts, loaded at the first run) to the manager it returns, as an
+ * inheritable handler so child runs carry it, once, after the handlers the
+ * user passed.
  *
  * Found in `@langchain/core/callbacks/manager` (both builds). An ESM app whose
  * modules reach that file only by relative imports never loads it by name, so
@@ -20,6 +21,8 @@ import { resolveLangChainParent } from './resolver';
  * one we patch (the probe has no other effect).
  */
 type AnyFn = (...args: any[]) => any;
+
+const calls = deferred('langchain.calls', () => require('./calls') as typeof import('./calls'));
 
 function isCallbackManagerClass(c: unknown): boolean {
   return typeof c === 'function' && typeof (c as Obj)._configureSync === 'function' && typeof (c as Obj).prototype?.handleChainStart === 'function';
@@ -41,21 +44,25 @@ export function findCallbackManager(moduleExports: unknown): Obj | undefined {
   return undefined;
 }
 
-function hasOurHandler(manager: Obj): boolean {
+/** By name: a handler added by another copy of this package counts too. */
+function hasOurHandler(manager: Obj, ours: Obj): boolean {
   const handlers = manager.handlers;
-  return Array.isArray(handlers) && handlers.some((h) => h?.name === HANDLER_NAME);
+  return Array.isArray(handlers) && handlers.some((h) => h?.name === ours.name);
 }
 
 function makeConfigureWrapper(ctx: PatchContext) {
-  const handler = createHandler(() => ctx.getTracer());
+  let handler: Obj | undefined;
   return (original: AnyFn) =>
     function tracedConfigureSync(this: unknown, ...args: unknown[]) {
+      // Built at the first run, so compiling the handler's code is not part of the app's start-up.
+      const ours = (handler ??= calls()?.createHandler(() => ctx.getTracer()));
+      if (!ours) return original.apply(this, args);
       // No handler anywhere: LangChain would build no manager and skip callbacks (and the tags and
       // metadata it applies to one). Handing ours in as the inherited list keeps everything else as it was.
-      const callArgs = args[0] == null && args[1] == null ? [[handler], ...args.slice(1)] : args;
+      const callArgs = args[0] == null && args[1] == null ? [[ours], ...args.slice(1)] : args;
       const manager = original.apply(this, callArgs);
       safely('langchain.configure', () => {
-        if (isObj(manager) && !hasOurHandler(manager) && typeof manager.addHandler === 'function') manager.addHandler(handler, true);
+        if (isObj(manager) && !hasOurHandler(manager, ours) && typeof manager.addHandler === 'function') manager.addHandler(ours, true);
       });
       return manager;
     };

@@ -5,7 +5,7 @@
  * `@catalyst/tracing/langchain`). This one tells an agent graph from others.
  */
 import type { TracerProvider } from '@opentelemetry/api';
-import { patchClass } from '../explicit';
+import { patchClass } from '../../api/explicit';
 import { createInstrumentation, type CatalystInstrumentation } from '../instrumentation-adapter';
 import { findIntegration } from '../registry';
 

@@ -4,7 +4,7 @@ import { wrapMethod, unwrapMethod } from '../../instrumentation/wrap-method';
 import { safely } from '../../instrumentation/safe';
 import { isObj, type Obj } from '../shape';
 import { getState } from '../../state';
-import { withGraph } from './graph-marker';
+import { withGraph } from './context';
 
 /**
  * LangGraph's runs, nodes and tools reach us through LangChain's callbacks
@@ -13,7 +13,7 @@ import { withGraph } from './graph-marker';
  * told from any other. This patch wraps `Pregel.prototype._streamIterator`,
  * the generator every invoke / stream / streamEvents of a compiled graph runs
  * through, so its body starts in a context that carries the graph
- * (graph-marker.ts). Nothing else changes: same generator, same chunks.
+ * (context.ts). Nothing else changes: same generator, same chunks.
  *
  * Found from `@langchain/langgraph` (CompiledStateGraph, whose prototype
  * chain holds Pregel's) or from `dist/pregel/index` (Pregel itself). An ESM

@@ -41,6 +41,23 @@ export interface ContentSwitches {
 
 export const SHOW_ALL: ContentSwitches = { hideModelData: false, hideToolData: false };
 
+/**
+ * The SDK's content switches, read the way the SDK reads them ('true' / '1'),
+ * on every span so a change at run time is honoured as the SDK honours it.
+ *
+ * Only an explicit setting hides content from our spans. Unset, the SDK keeps
+ * model and tool data out of its debug *logs* by default, yet its own traces
+ * carry that data (RunConfig.traceIncludeSensitiveData defaults to true); we
+ * follow its traces.
+ */
+export function contentSwitches(env: NodeJS.ProcessEnv = process.env): ContentSwitches {
+  return { hideModelData: isOn(env.OPENAI_AGENTS_DONT_LOG_MODEL_DATA), hideToolData: isOn(env.OPENAI_AGENTS_DONT_LOG_TOOL_DATA) };
+}
+
+function isOn(value: string | undefined): boolean {
+  return value === 'true' || value === '1';
+}
+
 export type Mapping = 'agent' | 'llm' | 'tool' | 'chain' | 'transparent';
 
 /** How one SDK span type is represented. Unknown (newer) types become CHAIN spans rather than disappearing. */
@@ -202,7 +219,7 @@ function mcpToolsAttributes(d: Obj, hide: boolean): Attrs {
   return out;
 }
 
-// ---- model calls: used only when no provider span covers the call (see resolver.ts) ----
+// ---- model calls: used only when no provider span covers the call (see parentFor in calls.ts) ----
 
 function llmCommon(): Attrs {
   return { [Attr.SPAN_KIND]: SpanKindValues.LLM, [Attr.LLM_SYSTEM]: 'openai', [Attr.LLM_PROVIDER]: 'openai' };

@@ -4,7 +4,7 @@
  * user owns.
  */
 import type { TracerProvider } from '@opentelemetry/api';
-import { patchClass } from '../explicit';
+import { patchClass } from '../../api/explicit';
 import { createInstrumentation, type CatalystInstrumentation } from '../instrumentation-adapter';
 import { findIntegration } from '../registry';
 

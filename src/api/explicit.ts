@@ -1,6 +1,6 @@
 import { startAgent, patchContext } from '../agent';
-import { applyIntegration } from './install';
-import type { IntegrationSpec } from './types';
+import { applyIntegration } from '../integrations/install';
+import type { IntegrationSpec } from '../integrations/types';
 
 /**
  * instrumentX(moduleOrClass): start the agent if nothing has yet (environment

@@ -1,12 +1,13 @@
-import { context, type Context, type Tracer } from '@opentelemetry/api';
-import { Attr, SpanKindValues } from '../../semconv/attr';
+import { context, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { Attr, SpanKindValues, type SpanKindValue } from '../../semconv/attr';
 import { withAgentScope } from '../../trace/identity';
-import { cappedAttributeValue } from '../../trace/write';
+import { cappedAttributeValue, writeAttributes } from '../../trace/write';
+import { endIncomplete, endOk, endWithError, trackOpenSpan } from '../../instrumentation/span-lifecycle';
 import { safely } from '../../instrumentation/safe';
 import { isObj, str, type Attrs, type Obj } from '../shape';
-import { claimGraph, isAgentGraph } from '../langgraph/graph-marker';
+import { claimGraph, isAgentGraph } from '../langgraph/context';
 import * as map from './attributes';
-import { endRun, getRun, startRun, type Run, type StartRun } from './runs';
+import { getRun, registry, type Registry, type Run } from './runs';
 
 /**
  * The one callback handler we add to every LangChain run (patch.ts).
@@ -160,4 +161,66 @@ function graphIds(nodeId: string, parent: Run | undefined): Attrs {
 function nearestGraphNode(run: Run | undefined): string | undefined {
   for (let r = run, i = 0; r && i < 100; r = getRun(r.parentRunId), i++) if (r.graphNodeId !== undefined) return r.graphNodeId;
   return undefined;
+}
+
+// ---- the spans of runs: opened at a run's start, ended at its end (the registry is runs.ts) ----
+
+/** Past this many open runs (runs LangChain never ended), the oldest are ended as incomplete. */
+const MAX_OPEN = 10_000;
+
+export interface StartRun {
+  runId: string;
+  parentRunId?: string;
+  name: string;
+  kind: SpanKindValue;
+  attributes: Attrs;
+  /** Overrides the context the span starts in (by default the parent run's, else the active one). */
+  parentContext?: Context;
+}
+
+export function startRun(tracer: Tracer, start: StartRun): Run | undefined {
+  const reg = registry();
+  if (reg.runs.has(start.runId)) return reg.runs.get(start.runId);
+  const active = context.active();
+  const parent = start.parentRunId ? reg.runs.get(start.parentRunId) : undefined;
+  // A child run nests under its parent's span; a root run (or one whose parent we never saw) under the active context.
+  const parentCtx = start.parentContext ?? parent?.ctx ?? active;
+  // The kind is set at start: the identity processor reads it to tell an agent span from the rest.
+  const span = tracer.startSpan(start.name, { attributes: { [Attr.SPAN_KIND]: start.kind } }, parentCtx);
+  writeAttributes(span, start.attributes);
+  const run: Run = {
+    runId: start.runId,
+    parentRunId: start.parentRunId,
+    kind: start.kind,
+    span,
+    ctx: trace.setSpan(parentCtx, span),
+    activeSpan: trace.getSpan(active),
+    release: trackOpenSpan(span),
+  };
+  reg.runs.set(run.runId, run);
+  if (run.kind === SpanKindValues.LLM) reg.llm.add(run);
+  if (reg.runs.size > MAX_OPEN) evictOldest(reg);
+  return run;
+}
+
+export function endRun(runId: string, attributes?: Attrs, error?: unknown): void {
+  const reg = registry();
+  const run = reg.runs.get(runId);
+  if (!run) return;
+  reg.runs.delete(runId);
+  reg.llm.delete(run);
+  if (attributes) writeAttributes(run.span, attributes);
+  if (error !== undefined) endWithError(run.span, error);
+  else endOk(run.span);
+  run.release();
+}
+
+function evictOldest(reg: Registry): void {
+  const oldest = reg.runs.keys().next().value;
+  if (oldest === undefined) return;
+  const run = reg.runs.get(oldest)!;
+  reg.runs.delete(oldest);
+  reg.llm.delete(run);
+  endIncomplete(run.span, 'too many open LangChain runs');
+  run.release();
 }

@@ -1,4 +1,5 @@
 import { context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { debug } from '../../diagnostics/report';
 import { Attr } from '../../semconv/attr';
 import { endIncomplete, endOk, endWithError, trackOpen } from '../../instrumentation/span-lifecycle';
 import { safely } from '../../instrumentation/safe';
@@ -7,10 +8,7 @@ import { withAgentScope } from '../../trace/identity';
 import { parentContext } from '../../trace/parent-context';
 import { isObj, str, type Obj } from '../shape';
 import * as map from './attributes';
-import { agentOf, withoutAgent } from './agent-context';
-import { markModelCall } from './fold';
-import { anotherTracerIntegration, insideNativeAiSpan } from './duplicates';
-import { INTEGRATION_MARK } from './mark';
+import { agentOf, markModelCall, withoutAgent } from './context';
 
 /**
  * The AI SDK telemetry integration: the SDK calls these methods at each step of
@@ -24,6 +22,9 @@ import { INTEGRATION_MARK } from './mark';
  * integration callbacks, and nothing here may slow or break the call.
  */
 
+/** Marks our integration objects, so any copy of the package recognises one already registered. */
+export const INTEGRATION_MARK: unique symbol = Symbol.for('@catalyst/tracing.ai-sdk.integration') as never;
+
 export interface AISdkTelemetryOptions {
   /** Resolved on each call, so spans always go to the live provider. */
   getTracer(): Tracer;
@@ -32,7 +33,7 @@ export interface AISdkTelemetryOptions {
   /**
    * A per-call instance (from createAISdkTelemetrySettings) traces its call even
    * when another tracing integration is registered globally; the global one
-   * stands down then (see duplicates.ts).
+   * stands down then (see anotherTracerIntegration below).
    */
   explicit?: boolean;
 }
@@ -110,7 +111,7 @@ export class AISdkTelemetry {
   /**
    * The provider request runs inside the LLM span, so HTTP-client spans nest
    * under it, and a provider SDK we also patch (openai, anthropic) folds into it
-   * rather than adding a second LLM span (fold.ts).
+   * rather than adding a second LLM span (context.ts).
    */
   executeLanguageModelCall = <T>(options: { callId: string; execute: () => PromiseLike<T> }): PromiseLike<T> => {
     const ctx = safely('ai-sdk.modelContext', () => this.calls.get(options.callId)?.llmCtx);
@@ -353,4 +354,57 @@ function streamError(step: Obj): unknown {
 function cancel(span: Span): void {
   safely('span.cancel', () => span.isRecording() && span.addEvent('cancelled'));
   endOk(span);
+}
+
+
+/**
+ * One call, one trace. Two other things can turn an AI SDK call into spans:
+ *
+ * - `@ai-sdk/otel` (`registerTelemetry(new OpenTelemetry())` or
+ *   `LegacyOpenTelemetry`), whose `gen_ai.*` / `ai.*` spans an OpenInference
+ *   span processor may convert. When such an integration is registered
+ *   globally next to ours, our global integration stands down for every call
+ *   that uses the global list: the app chose that pipeline.
+ * - AI SDK 6's built-in spans (`experimental_telemetry.isEnabled`), named
+ *   `ai.generateText`, `ai.streamText`...: when our `onStart` runs inside one,
+ *   the call is already traced and we stand down for it.
+ *
+ * A per-call integration (createAISdkTelemetrySettings) never stands down: it
+ * replaces the global list for its call, so it is the only one there.
+ */
+type GlobalWithIntegrations = typeof globalThis & { AI_SDK_TELEMETRY_INTEGRATIONS?: unknown[] };
+
+const OTEL_INTEGRATION = /OpenTelemetry|OpenInference/i;
+
+function isTracerLike(value: unknown): boolean {
+  return !!value && typeof (value as { startSpan?: unknown }).startSpan === 'function';
+}
+
+/** An integration, registered globally, that emits OpenTelemetry spans of its own. */
+export function isTracingIntegration(integration: unknown): boolean {
+  if (!integration || typeof integration !== 'object' || (integration as Record<symbol, unknown>)[INTEGRATION_MARK]) return false;
+  const name = (integration as { constructor?: { name?: unknown } }).constructor?.name;
+  if (typeof name === 'string' && OTEL_INTEGRATION.test(name)) return true;
+  const i = integration as Record<string, unknown>;
+  return isTracerLike(i.tracer) || isTracerLike(i._tracer);
+}
+
+let reported = false;
+
+export function anotherTracerIntegration(self: object): boolean {
+  const list = (globalThis as GlobalWithIntegrations).AI_SDK_TELEMETRY_INTEGRATIONS;
+  if (!Array.isArray(list) || list.length < 2 || !list.includes(self)) return false;
+  const other = list.some(isTracingIntegration);
+  if (other && !reported) {
+    reported = true;
+    debug('ai: another OpenTelemetry integration is registered with registerTelemetry(); Catalyst leaves AI SDK calls to it');
+  }
+  return other;
+}
+
+const NATIVE_SPAN = /^ai\.(generateText|streamText|generateObject|streamObject|embed|embedMany|rerank)\b/;
+
+export function insideNativeAiSpan(): boolean {
+  const span = trace.getActiveSpan() as { name?: unknown; isRecording(): boolean } | undefined;
+  return !!span && typeof span.name === 'string' && NATIVE_SPAN.test(span.name) && span.isRecording();
 }

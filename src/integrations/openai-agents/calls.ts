@@ -5,14 +5,14 @@ import { getIdentity, withAgentScope, withIdentity } from '../../trace/identity'
 import { cappedAttributeValue, writeAttributes } from '../../trace/write';
 import { trackOpenSpan } from '../../instrumentation/span-lifecycle';
 import type { SpanOrigin } from '../../trace/parent-context';
-import { spanName } from '../../api/run-in-span';
-import { AgentsAttr, endAttributes, errorOf, mappingOf, spanKindOf, spanNameOf, startAttributes, traceAttributes, type ContentSwitches, type Mapping } from './attributes';
+import { spanName } from '../../trace/span-name';
+import { AgentsAttr, contentSwitches, endAttributes, errorOf, mappingOf, spanKindOf, spanNameOf, startAttributes, traceAttributes, type ContentSwitches, type Mapping } from './attributes';
 
 /**
  * The SDK's traces and spans, as it hands them to a tracing processor, turned
  * into our OTel spans. The SDK tells us about its spans through callbacks that
  * cannot make our span the active OTel context, so every node keeps the
- * context its children start in, and the parent resolver (resolver.ts) hands
+ * context its children start in, and the parent resolver (registered in patch.ts) hands
  * that context to provider calls and manual spans made inside the SDK's
  * current span.
  *
@@ -81,6 +81,11 @@ interface TraceInfo {
 }
 
 const now = (): number => performance.timeOrigin + performance.now();
+
+/** The bridge patch.ts feeds the SDK's events to, reading the SDK's content switches on every span. */
+export function createBridge(tracer: () => Tracer): AgentsSpanBridge {
+  return new AgentsSpanBridge(tracer, () => contentSwitches());
+}
 
 export class AgentsSpanBridge {
   enabled = true;

@@ -1,4 +1,4 @@
-import type { IntegrationSpec } from '../src/integrations/types';
+import type { IntegrationSpec } from './types';
 
 /**
  * What the loader hooks intercept, derived from the integration registry: the
