@@ -137,3 +137,46 @@ describe.each(SUITES)('$sdk', ({ app, dir: folder, calls, baselineEnv }) => {
     });
   });
 });
+
+// The AI SDK hands its telemetry callbacks the app's own message objects (its
+// provider request is built apart, from its own copies). The spans are written
+// from data copies of those that run nothing: a getter's value is not on the
+// span (reading it would be a read the app sees), the data beside a toJSON is.
+describe('AI SDK (telemetry callbacks)', () => {
+  describe.each([
+    ['ESM app, --import', 'accessors-ai-sdk.mjs', /** @type {const} */ ('import')],
+    ['CJS app, --require', 'accessors-ai-sdk.cjs', /** @type {const} */ ('require')],
+  ])('%s', (_label, app, preload) => {
+    const calls = ['generate', 'stream'];
+    /** @type {Awaited<ReturnType<typeof h.runApp>>} */
+    let baseline;
+    /** @type {Awaited<ReturnType<typeof h.runApp>>} */
+    let traced;
+    beforeAll(async () => {
+      baseline = await h.runApp(join(APPS, app), { preload: 'none' });
+      traced = await h.runApp(join(APPS, app), { preload, spans: 2 * calls.length });
+    });
+
+    it('runs the getters and toJSON exactly as often, and the model gets the same prompt', () => {
+      expect(traced.stderr).toBe('');
+      for (const call of calls) expect(baseline.line('COUNTS')[call].getter, call).toBeGreaterThanOrEqual(1);
+      expect(traced.line('COUNTS')).toEqual(baseline.line('COUNTS'));
+      expect(traced.line('PROMPTS')).toEqual(baseline.line('PROMPTS'));
+      expect(traced.line('RESULT')).toEqual(baseline.line('RESULT'));
+    });
+
+    it('shows the messages it could read without running app code', () => {
+      for (const call of calls) {
+        const llm = traced.spans.filter(
+          (s) => s.attributes['openinference.span.kind'] === 'LLM' && s.attributes['llm.input_messages.2.message.content'] === `[${call}] data beside toJSON`,
+        );
+        expect(llm, call).toHaveLength(1);
+        expect(inputMessages(llm[0]), call).toEqual([
+          ['user', undefined],
+          ['assistant', 'Noted.'],
+          ['user', `[${call}] data beside toJSON`],
+        ]);
+      }
+    });
+  });
+});

@@ -11,8 +11,12 @@
 /** The fake provider's root (the OpenAI harness hands it over with `/v1`). */
 const root = () => String(process.env.FAKE_BASE_URL).replace(/\/v1\/?$/, '');
 
-/** Messages for one call: a user turn read through a getter, an assistant turn, a user turn made by toJSON. */
-function countedMessages(tag) {
+/**
+ * Messages for one call: a user turn read through a getter, an assistant turn,
+ * a user turn made by toJSON (which, for an SDK that reads properties rather
+ * than serialising, also holds `fields`).
+ */
+function countedMessages(tag, fields = {}) {
   const counts = { getter: 0, toJSON: 0 };
   const viaGetter = { role: 'user' };
   Object.defineProperty(viaGetter, 'content', {
@@ -23,6 +27,7 @@ function countedMessages(tag) {
     },
   });
   const viaToJSON = {
+    ...fields,
     toJSON() {
       counts.toJSON++;
       return { role: 'user', content: `[${tag}] toJSON call #${counts.toJSON}` };
@@ -79,4 +84,40 @@ async function anthropic(Anthropic) {
   console.log(`RESULT ${JSON.stringify(result)}`);
 }
 
-module.exports = { openai, anthropic };
+/** The AI SDK hands its telemetry the app's own message objects: reading them must run nothing. */
+async function aiSdk({ generateText, streamText, MockLanguageModelV4 }) {
+  const usage = { inputTokens: { total: 3, noCache: 3 }, outputTokens: { total: 1, text: 1 } };
+  const prompts = {};
+  const model = (tag) =>
+    new MockLanguageModelV4({
+      modelId: 'mock-model',
+      doGenerate: async ({ prompt }) => {
+        prompts[tag] = prompt;
+        return { content: [{ type: 'text', text: 'Paris.' }], finishReason: { unified: 'stop', raw: 'stop' }, usage, warnings: [] };
+      },
+      doStream: async ({ prompt }) => {
+        prompts[tag] = prompt;
+        const parts = [
+          { type: 'text-start', id: 't' },
+          { type: 'text-delta', id: 't', delta: 'Paris.' },
+          { type: 'text-end', id: 't' },
+          { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage },
+        ];
+        return { stream: new ReadableStream({ start: (c) => (parts.forEach((p) => c.enqueue(p)), c.close()) }) };
+      },
+    });
+  const counts = {};
+  const result = {};
+  const asData = (tag) => ({ role: 'user', content: `[${tag}] data beside toJSON` });
+  let m = countedMessages('generate', asData('generate'));
+  counts.generate = m.counts;
+  result.generate = (await generateText({ model: model('generate'), messages: m.messages, telemetry: { functionId: 'generate' } })).text;
+  m = countedMessages('stream', asData('stream'));
+  counts.stream = m.counts;
+  result.stream = await streamText({ model: model('stream'), messages: m.messages, telemetry: { functionId: 'stream' } }).text;
+  console.log(`COUNTS ${JSON.stringify(counts)}`);
+  console.log(`PROMPTS ${JSON.stringify(prompts)}`);
+  console.log(`RESULT ${JSON.stringify(result)}`);
+}
+
+module.exports = { openai, anthropic, aiSdk };
