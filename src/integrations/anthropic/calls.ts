@@ -41,6 +41,7 @@ export function tracedCreate(spanName: string, ctx: PatchContext, original: (...
   safely('anthropic.props', () => tapResponseProps(traced, call));
   return traced;
 }
+
 /** `stream()` helpers start the native span before they call `create`; hand them the stand-in first. */
 export function tracedStreamHelper(original: (...args: any[]) => any, self: Resource | undefined, args: any[]): unknown {
   const options = safely('anthropic.native', () => optionsForStreamHelper(self?._client, args[1]));
