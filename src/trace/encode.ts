@@ -89,3 +89,41 @@ function describeError(error: unknown): string {
     return 'unknown error';
   }
 }
+
+/**
+ * A copy of the app's plain data that runs none of the app's code: plain
+ * objects and arrays are copied through their property descriptors, leaving
+ * out accessors (a getter is not called) and `toJSON` (so encoding the copy
+ * does not call it). Anything else (a Date, a URL, binary data, a class
+ * instance) is kept as it is. For values an SDK hands us that are still the
+ * app's own objects, where every read of ours would be one the app can see.
+ */
+export function dataSnapshot(value: unknown, depth = 0, seen = new WeakMap<object, unknown>()): unknown {
+  if (!value || typeof value !== 'object') return value;
+  try {
+    const done = seen.get(value);
+    if (done !== undefined) return done;
+    if (Array.isArray(value)) {
+      if (depth > 64) return value;
+      const out: unknown[] = [];
+      seen.set(value, out);
+      const length = (Object.getOwnPropertyDescriptor(value, 'length')?.value as number) ?? 0;
+      for (let i = 0; i < length; i++) {
+        const own = Object.getOwnPropertyDescriptor(value, i);
+        out.push(own && 'value' in own ? dataSnapshot(own.value, depth + 1, seen) : undefined);
+      }
+      return out;
+    }
+    const proto = Object.getPrototypeOf(value);
+    if ((proto !== Object.prototype && proto !== null) || depth > 64) return value;
+    const out: Record<string, unknown> = {};
+    seen.set(value, out);
+    for (const [key, own] of Object.entries(Object.getOwnPropertyDescriptors(value))) {
+      if (!own.enumerable || !('value' in own) || key === 'toJSON') continue;
+      out[key] = dataSnapshot(own.value, depth + 1, seen);
+    }
+    return out;
+  } catch {
+    return undefined; // a revoked proxy
+  }
+}

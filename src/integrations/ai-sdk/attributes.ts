@@ -3,7 +3,7 @@ import { Attr, MimeTypes, SpanKindValues } from '../../semconv/attr';
 import { flattenMessages } from '../../semconv/messages';
 import { instructionMessages, jsonText, outputMessage, toMessages, withoutInlineData } from './messages';
 import { normalizeUsage, usageAttributes } from '../../semconv/usage';
-import { safeJson } from '../../trace/encode';
+import { dataSnapshot, safeJson } from '../../trace/encode';
 import { isObj, str, type Attrs, type Obj } from '../shape';
 
 /**
@@ -92,8 +92,20 @@ export interface OperationContext {
   metadata?: Record<string, unknown>;
 }
 
+/**
+ * The event with its prompt fields as data copies: the SDK hands over the
+ * app's own message objects, and reading them directly would run the app's
+ * getters and `toJSON` on top of the SDK's own reads (encode.ts dataSnapshot).
+ */
+function appPromptData(event: Obj): Obj {
+  const copy: Obj = { ...event };
+  for (const key of ['prompt', 'messages', 'promptMessages', 'instructions', 'system']) if (key in event) copy[key] = dataSnapshot(event[key]);
+  return copy;
+}
+
 /** The prompt of a text or object call as `input.value`: the plain prompt text when that is all there is, else JSON. */
 function promptInput(event: Obj, out: Attrs): void {
+  event = appPromptData(event);
   const messages = Array.isArray(event.messages) ? event.messages : undefined;
   const instructions = event.instructions ?? event.system;
   if (typeof event.prompt === 'string' && !messages?.length && instructions === undefined) {
@@ -235,6 +247,7 @@ export function modelCallStartAttributes(event: Obj, settings: CallSettings = {}
   if (settings.providerOptions !== undefined) params.providerOptions = settings.providerOptions;
   out[Attr.LLM_INVOCATION_PARAMETERS] = safeJson(params);
 
+  event = appPromptData(event);
   // Text calls name the instructions apart; object steps carry the provider prompt (system messages inline).
   const prompt = Array.isArray(event.promptMessages) && !Array.isArray(event.messages) ? event.promptMessages : event.messages;
   const messages = [...instructionMessages(event.instructions ?? event.system), ...toMessages(prompt)];

@@ -1,4 +1,4 @@
-import type { Context, Span, Tracer } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import type { PatchContext } from '../types';
 import { isStainlessStream, rememberClientCredentials, traceApiPromise, type CallHandlers, type StreamSink } from '../../instrumentation/stainless';
 import { callInSpan, endOk, endWithError, trackOpenSpan } from '../../instrumentation/span-lifecycle';
@@ -8,6 +8,7 @@ import * as map from './attributes';
 import { messageStreamAccumulator, sseDecoder } from './stream';
 import { optionsForCreate, optionsForStreamHelper } from './native-telemetry';
 import { parentContext } from '../../trace/parent-context';
+import { expectSentBody, requestAsSent, sendsObservedBody } from '../../instrumentation/sent-body';
 
 /**
  * What the wrapped `create` and `stream` do, per call: the span, its
@@ -26,22 +27,21 @@ function withOptions(args: any[], options: Record<string, unknown> | undefined):
 
 /** One call of a wrapped `create`: `original` applied to `self` and `args`, traced. */
 export function tracedCreate(spanName: string, ctx: PatchContext, original: (...args: any[]) => any, self: Resource | undefined, args: any[]): unknown {
-  const body = args[0];
   const client = self?._client;
   // Resolved once, so the span and the call it wraps share one parent.
   const parent = parentContext('provider');
   const span = safely('anthropic.start', () => {
     rememberClientCredentials(client);
-    return startSpan(ctx.getTracer(), spanName, body, client?.baseURL, parent);
+    return ctx.getTracer().startSpan(spanName, undefined, parent);
   });
   if (!span) return original.apply(self, args);
+  const context = safely('anthropic.request', () => requestAttributes(span, args[0], client, parent)) ?? parent;
   const callArgs = withOptions(args, safely('anthropic.native', () => optionsForCreate(client, args[1], span)));
-  const returned = callInSpan(span, parent, () => original.apply(self, callArgs));
-  const streamed = !!body && typeof body === 'object' && (body as { stream?: unknown }).stream === true;
+  const returned = callInSpan(span, context, () => original.apply(self, callArgs));
   const call = new CallObserver(span);
   const traced = safely('anthropic.wrap', () => traceApiPromise(span, returned, call.handlers()));
   if (traced === undefined) return returned;
-  if (streamed) safely('anthropic.props', () => tapResponseProps(traced, call));
+  safely('anthropic.props', () => tapResponseProps(traced, call));
   return traced;
 }
 
@@ -51,10 +51,22 @@ export function tracedStreamHelper(original: (...args: any[]) => any, self: Reso
   return original.apply(self, withOptions(args, options));
 }
 
-function startSpan(tracer: Tracer, spanName: string, body: unknown, baseURL: unknown, parent: Context): Span {
-  const span = tracer.startSpan(spanName, undefined, parent);
-  writeAttributes(span, map.messagesRequestAttributes(body, map.providerFromBaseURL(baseURL)));
-  return span;
+/**
+ * Writes the request attributes: at once those that need nothing of the body,
+ * the rest from the body the SDK sends (instrumentation/sent-body.ts), so the
+ * app's getters and toJSON run only as often as the SDK runs them. Returns the
+ * context to call the SDK in.
+ */
+function requestAttributes(span: Span, body: unknown, client: Resource['_client'], parent: Context): Context {
+  const provider = map.providerFromBaseURL(client?.baseURL);
+  writeAttributes(span, map.messagesRequestAttributes(undefined, provider));
+  if (!sendsObservedBody(client)) {
+    writeAttributes(span, map.messagesRequestAttributes(body, provider));
+    return parent;
+  }
+  return expectSentBody(parent, (sent) => {
+    if (span.isRecording()) writeAttributes(span, map.messagesRequestAttributes(requestAsSent(body, sent), provider));
+  });
 }
 
 /** One call's observation of its result: a parsed Message, or a stream of raw events. */
@@ -116,7 +128,8 @@ class CallObserver {
  * raw response with `_responseProps()` and parse its body themselves, never
  * reading the parsed stream we observe. For them the response body is observed
  * on its way to the SDK's parser instead: same bytes, same pace, same
- * cancellation.
+ * cancellation. Whether the call streams is the SDK's own resolved option
+ * (`props.options.stream`), not a second read of the app's params.
  */
 function tapResponseProps(traced: unknown, call: CallObserver): void {
   const promise = traced as { _responseProps?: () => Promise<unknown> };
@@ -128,7 +141,9 @@ function tapResponseProps(traced: unknown, call: CallObserver): void {
     if (tapped) return props;
     tapped = true;
     return props.then((p) => {
-      safely('anthropic.body', () => observeResponseBody(call, p));
+      safely('anthropic.body', () => {
+        if ((p as { options?: { stream?: unknown } })?.options?.stream === true) observeResponseBody(call, p);
+      });
       return p;
     });
   };

@@ -2,6 +2,7 @@ import { resolveClass } from '../shape';
 import type { IntegrationPatcher, PatchContext } from '../types';
 import { wrapMethod, unwrapMethod } from '../../instrumentation/wrap-method';
 import { deferred } from '../../instrumentation/deferred';
+import { observeRequestBuilder, unobserveRequestBuilder } from '../../instrumentation/sent-body';
 import type { Resource } from './calls';
 
 /**
@@ -14,8 +15,10 @@ import type { Resource } from './calls';
  * `stream()` helpers (MessageStream / BetaMessageStream call `create`), the
  * beta tool runner and message threads (they call `beta.messages.create`), so
  * each model call gives exactly one span. `stream` is wrapped only to keep the
- * SDK's native span off (native-telemetry.ts). What a call does is in
- * calls.ts, loaded at the first call.
+ * SDK's native span off (native-telemetry.ts). The client's `buildRequest` is
+ * observed too: request attributes come from the body it serialises
+ * (instrumentation/sent-body.ts). What a call does is in calls.ts, loaded at
+ * the first call.
  */
 interface Target {
   /** Static path from the client class to the resource class. */
@@ -69,6 +72,7 @@ export const anthropicPatcher: IntegrationPatcher = {
       if (wrapMethod(proto, 'create', makeCreateWrapper(target, ctx))) wrapped++;
       if (wrapMethod(proto, 'stream', makeStreamHelperWrapper())) wrapped++;
     }
+    observeRequestBuilder(client);
     return wrapped;
   },
   unpatch(moduleExports) {
@@ -80,5 +84,6 @@ export const anthropicPatcher: IntegrationPatcher = {
       unwrapMethod(proto, 'create');
       unwrapMethod(proto, 'stream');
     }
+    unobserveRequestBuilder(client);
   },
 };

@@ -1,4 +1,4 @@
-import type { Context, Span, Tracer } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import type { PatchContext } from '../types';
 import { isStainlessStream, rememberClientCredentials, traceApiPromise, type CallHandlers } from '../../instrumentation/stainless';
 import { callInSpan } from '../../instrumentation/span-lifecycle';
@@ -7,6 +7,7 @@ import { writeAttributes } from '../../trace/write';
 import * as map from './attributes';
 import { chatCompletionAccumulator, completionAccumulator, responsesAccumulator, type Accumulator } from './stream';
 import { parentContext } from '../../trace/parent-context';
+import { expectSentBody, requestAsSent, sendsObservedBody } from '../../instrumentation/sent-body';
 import type { Operation } from './patch';
 
 /**
@@ -53,20 +54,32 @@ const HANDLERS = Object.fromEntries(Object.entries(MAPPINGS).map(([op, m]) => [o
 /** One call of a wrapped `create`: `original` applied to `self` and `args`, traced. */
 export function tracedCreate(operation: Operation, ctx: PatchContext, original: (...args: any[]) => any, self: { _client?: unknown } | undefined, args: any[]): unknown {
   const target = MAPPINGS[operation];
-  const body = args[0];
   // Resolved once, so the span and the call it wraps share one parent.
   const parent = parentContext('provider');
-  const span = safely('openai.start', () => startSpan(ctx.getTracer(), target, body, self?._client, parent));
+  const span = safely('openai.start', () => ctx.getTracer().startSpan(target.spanName, undefined, parent));
   if (!span) return original.apply(self, args);
-  const returned = callInSpan(span, parent, () => original.apply(self, args));
+  const context = safely('openai.request', () => requestAttributes(span, target, args[0], self?._client, parent)) ?? parent;
+  const returned = callInSpan(span, context, () => original.apply(self, args));
   return safely('openai.wrap', () => traceApiPromise(span, returned, HANDLERS[operation])) ?? returned;
 }
 
-function startSpan(tracer: Tracer, target: Mapping, body: unknown, client: unknown, parent: Context): Span {
-  const span = tracer.startSpan(target.spanName, undefined, parent);
+/**
+ * Writes the request attributes: at once those that need nothing of the body,
+ * the rest from the body the SDK sends (instrumentation/sent-body.ts), so the
+ * app's getters and toJSON run only as often as the SDK runs them. Returns the
+ * context to call the SDK in.
+ */
+function requestAttributes(span: Span, target: Mapping, body: unknown, client: unknown, parent: Context): Context {
   rememberClientCredentials(client);
-  writeAttributes(span, target.request(body, map.providerOfClient(client)));
-  return span;
+  const provider = map.providerOfClient(client);
+  writeAttributes(span, target.request(undefined, provider));
+  if (!sendsObservedBody(client)) {
+    writeAttributes(span, target.request(body, provider));
+    return parent;
+  }
+  return expectSentBody(parent, (sent) => {
+    if (span.isRecording()) writeAttributes(span, target.request(requestAsSent(body, sent), provider));
+  });
 }
 
 function handlersFor(target: Mapping): CallHandlers<Record<string, any>> {

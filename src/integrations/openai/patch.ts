@@ -2,14 +2,17 @@ import { resolveClass } from '../shape';
 import type { IntegrationPatcher, PatchContext } from '../types';
 import { wrapMethod, unwrapMethod } from '../../instrumentation/wrap-method';
 import { deferred } from '../../instrumentation/deferred';
+import { observeRequestBuilder, unobserveRequestBuilder } from '../../instrumentation/sent-body';
 
 /**
  * Where to wrap in `openai`: the `create` method of four resource classes,
  * reached from the client class both builds export (ESM index.mjs and CJS
  * index.js hold different class objects; each is patched when it loads).
  * `parse()`, `stream()`, `runTools()` and the Responses stream helper all call
- * `create`, so each model call gives exactly one span. What a call does is in
- * calls.ts, loaded at the first call.
+ * `create`, so each model call gives exactly one span. The client's
+ * `buildRequest` is observed too: request attributes come from the body it
+ * serialises (instrumentation/sent-body.ts). What a call does is in calls.ts,
+ * loaded at the first call.
  */
 export type Operation = 'chat' | 'responses' | 'embeddings' | 'completions';
 
@@ -51,6 +54,7 @@ export const openaiPatcher: IntegrationPatcher = {
       const proto = resolveClass(client, target.path)?.prototype;
       if (proto && wrapMethod(proto, 'create', makeCreateWrapper(target.operation, ctx))) wrapped++;
     }
+    observeRequestBuilder(client);
     return wrapped;
   },
   unpatch(moduleExports) {
@@ -60,5 +64,6 @@ export const openaiPatcher: IntegrationPatcher = {
       const proto = resolveClass(client, target.path)?.prototype;
       if (proto) unwrapMethod(proto, 'create');
     }
+    unobserveRequestBuilder(client);
   },
 };

@@ -1,0 +1,156 @@
+import { context, type Context } from '@opentelemetry/api';
+import { getState } from '../state';
+import { safely } from './safe';
+import { unwrapMethod, wrapMethod } from './wrap-method';
+
+/**
+ * The request body as a Stainless SDK (openai, @anthropic-ai/sdk) sent it.
+ *
+ * Request attributes are taken from the JSON text the SDK serialised, not from
+ * the params the app passed. Reading the params runs the app's code (a getter,
+ * a `toJSON`) once more per read, so the provider would receive a later value
+ * than without tracing, and the span could show another value than was sent.
+ * The SDKs serialise the params in the client's `buildRequest` (every major
+ * has it, sync or async, and it returns `{ req: { body } }`), so wrapping it
+ * hands us the exact text the provider receives, after the app's code ran as
+ * often as it does untraced. Per call that costs one `JSON.parse` of the body,
+ * in place of the walks over the params it replaces. (Snapshotting the params
+ * ourselves would still run each accessor one extra time, and handing the SDK
+ * a copy would change what it reads, and how often.)
+ *
+ * A call finds its body through the context: the traced `create` runs the SDK
+ * in a context that carries a one-shot receiver, and `buildRequest` runs in
+ * that context (the SDK awaits in between; the context follows). Not through
+ * the params object: the SDKs send a copy at times (Anthropic's without
+ * `betas`, openai 6's embeddings with `encoding_format`).
+ */
+const RECEIVER = Symbol.for('@catalyst/tracing.sent-body-receiver');
+
+interface Receiver {
+  receive(sent: string | undefined): void;
+  done: boolean;
+}
+
+interface BuiltRequest {
+  req?: { body?: unknown };
+}
+
+type AnyFn = (...args: any[]) => any;
+
+/** Wraps `buildRequest` where the client class (or a base class) defines it. Returns whether it is now observed. */
+export function observeRequestBuilder(clientClass: unknown): boolean {
+  const owner = builderOwner((clientClass as { prototype?: object } | undefined)?.prototype);
+  if (!owner) return false;
+  wrapMethod(owner, 'buildRequest', (original) => makeBuilderWrapper(original));
+  return true;
+}
+
+export function unobserveRequestBuilder(clientClass: unknown): void {
+  const owner = builderOwner((clientClass as { prototype?: object } | undefined)?.prototype);
+  if (owner) unwrapMethod(owner, 'buildRequest');
+}
+
+/**
+ * Whether `client` builds its requests through an observed `buildRequest`
+ * (a subclass's own, such as AzureOpenAI's, calls up to it). If not, the
+ * caller maps the params instead: better than a span without its input.
+ */
+export function sendsObservedBody(client: unknown): boolean {
+  const patched = getState().patched;
+  for (let o = client as object | null; o && typeof o === 'object'; o = Object.getPrototypeOf(o)) {
+    const own = Object.getOwnPropertyDescriptor(o, 'buildRequest');
+    if (own && typeof own.value === 'function' && patched.has(own.value)) return true;
+  }
+  return false;
+}
+
+/**
+ * `parent` with a receiver for the body of the first request built in it:
+ * `receive` gets its JSON text (undefined for a body that is not text), once.
+ */
+export function expectSentBody(parent: Context, receive: (sent: string | undefined) => void): Context {
+  const receiver: Receiver = { receive, done: false };
+  return parent.setValue(RECEIVER, receiver);
+}
+
+/** The nearest prototype that defines `buildRequest`: the client class's own, or the base class it inherits. */
+function builderOwner(proto: object | undefined): object | undefined {
+  for (let p = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    if (Object.prototype.hasOwnProperty.call(p, 'buildRequest') && typeof (p as Record<string, unknown>).buildRequest === 'function') return p;
+  }
+  return undefined;
+}
+
+function makeBuilderWrapper(original: AnyFn): AnyFn {
+  return function observedBuildRequest(this: unknown, ...args: unknown[]) {
+    const receiver = context.active().getValue(RECEIVER) as Receiver | undefined;
+    const built = original.apply(this, args);
+    if (!receiver || receiver.done) return built;
+    receiver.done = true;
+    if (built && typeof (built as Promise<BuiltRequest>).then === 'function') {
+      // Observed from the side: the SDK gets its own promise back, rejection and all.
+      (built as Promise<BuiltRequest>).then(
+        (b) => deliver(receiver, b),
+        () => undefined,
+      );
+    } else {
+      deliver(receiver, built as BuiltRequest);
+    }
+    return built;
+  };
+}
+
+function deliver(receiver: Receiver, built: BuiltRequest | undefined): void {
+  safely('request.body', () => {
+    const body = built?.req?.body;
+    receiver.receive(typeof body === 'string' ? body : undefined);
+  });
+}
+
+/**
+ * The request as the app made it, each value as the SDK sent it: the keys of
+ * `params` in their order, valued from the parsed body. A key the SDK sends
+ * elsewhere (Anthropic's `betas` go in a header) keeps the app's value when it
+ * is plain data (a primitive, or an array of them), read from its property
+ * descriptor so that no getter runs; else it is left out. Keys the SDK added
+ * itself (a default `encoding_format`) are left out, so a plain-data request
+ * maps exactly as its params would. Undefined when the text is not JSON.
+ */
+export function requestAsSent(params: unknown, sent: string | undefined): unknown {
+  if (sent === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(sent);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(parsed) || !isRecord(params)) return parsed;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(params)) {
+    if (Object.prototype.hasOwnProperty.call(parsed, key)) {
+      out[key] = parsed[key];
+      continue;
+    }
+    const own = Object.getOwnPropertyDescriptor(params, key);
+    if (own && 'value' in own && isPlainScalarOrList(own.value)) out[key] = own.value;
+  }
+  return out;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return !!value && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isScalar(value: unknown): boolean {
+  return value === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof value);
+}
+
+function isPlainScalarOrList(value: unknown): boolean {
+  if (isScalar(value)) return true;
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) {
+    const own = Object.getOwnPropertyDescriptor(value, i);
+    if (!own || !('value' in own) || !isScalar(own.value)) return false;
+  }
+  return true;
+}
