@@ -8,6 +8,7 @@ import { IdentitySpanProcessor } from '../trace/identity';
 import { BoundedBatchProcessor } from './bounded-batch-processor';
 import { LocalStoreExporter } from './local-store-exporter';
 import { OtlpHttpExporter, type ExportStats } from './otlp-exporter';
+import type { LossContext } from './loss-report';
 import { debug, warnOnce } from '../diagnostics/report';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 
@@ -17,8 +18,10 @@ export interface BuiltPipeline extends Pipeline {
   otlp?: OtlpHttpExporter;
   /** The process started to exit: exports stop retrying. */
   beginExit(): void;
-  /** What happened to the spans so far; for tests and the debug exit line. */
+  /** What happened to the spans so far; for tests and the exit line. */
   stats(): PipelineStats;
+  /** The settings the exit line names when it counts lost spans. */
+  lossContext: Omit<LossContext, 'flushTimeoutMs'>;
 }
 
 export interface PipelineStats extends ExportStats {
@@ -83,8 +86,9 @@ export function buildPipeline(config: ResolvedConfig): BuiltPipeline {
     stats: () => ({
       queued: batch.queueLength(),
       droppedQueueFull: batch.dropped,
-      ...(otlp?.stats ?? { exported: 0, failed: batch.failed, lostAtExit: 0, sentAtExit: 0 }),
+      ...(otlp?.stats ?? { exported: 0, failed: batch.failed, unconfirmed: 0, unconfirmedAtExit: 0, sentAtExit: 0 }),
     }),
+    lossContext: { endpoint: config.endpoint, maxQueueSize: config.maxQueueSize, exportTimeoutMs: config.exportTimeoutMs },
   };
 }
 
