@@ -35,40 +35,44 @@ export interface ExitJob {
  */
 export type BodyState = 'ok' | 'refused' | 'broken' | 'pending';
 
+export interface BodyResult {
+  state: BodyState;
+  /** Why it was not accepted (refused or broken), in the exporter's terms. */
+  failure?: Extract<SendOutcome, { ok: false }>;
+}
+
 export interface ExitResult {
   /** One per body, in order. */
-  states: BodyState[];
+  bodies: BodyResult[];
   elapsedMs: number;
-  /** The first failure the sender saw, in the exporter's terms. */
-  failure?: Extract<SendOutcome, { ok: false }>;
-  /** Why the sender could not run at all. */
+  /** Why the sender could not run at all (then every body is 'pending'). */
   reason?: string;
 }
 
 const STATES: BodyState[] = ['pending', 'ok', 'refused', 'broken'];
-/** Room for the first failure, as JSON. */
-const FAILURE_BYTES = 2048;
+/** Room for one body's failure, as JSON. */
+const FAILURE_BYTES = 512;
 
 // Runs in a bare eval worker: node:http(s) only.
-// Shared buffer: Int32 [0] done flag, [1] byte length of the failure JSON, [2] bodies settled,
-// [3 + i] state of body i (index into STATES); then the failure JSON bytes.
+// Shared buffer: Int32 [0] done flag, [1] bodies settled; per body i, Int32 [2 + 2i] its state
+// (index into STATES) and [3 + 2i] the byte length of its failure JSON; then FAILURE_BYTES per body.
 const SENDER = `
 const { workerData } = require('node:worker_threads');
 const job = workerData;
 const n = job.bodies.length;
-const ctrl = new Int32Array(job.shared, 0, 3 + n);
-const out = new Uint8Array(job.shared, 4 * (3 + n));
+const ctrl = new Int32Array(job.shared, 0, 2 + 2 * n);
 const url = new URL(job.url);
 const mod = require(url.protocol === 'https:' ? 'node:https' : 'node:http');
 const settle = (i, state, failure) => {
-  if (Atomics.load(ctrl, 3 + i) !== 0) return;
-  if (failure && Atomics.load(ctrl, 1) === 0) {
+  if (Atomics.load(ctrl, 2 + 2 * i) !== 0) return;
+  if (failure) {
+    const out = new Uint8Array(job.shared, 4 * (2 + 2 * n) + i * ${FAILURE_BYTES}, ${FAILURE_BYTES});
     const bytes = Buffer.from(JSON.stringify(failure)).subarray(0, out.length);
     out.set(bytes);
-    Atomics.store(ctrl, 1, bytes.length);
+    Atomics.store(ctrl, 3 + 2 * i, bytes.length);
   }
-  Atomics.store(ctrl, 3 + i, state);
-  if (Atomics.add(ctrl, 2, 1) + 1 === n) {
+  Atomics.store(ctrl, 2 + 2 * i, state);
+  if (Atomics.add(ctrl, 1, 1) + 1 === n) {
     Atomics.store(ctrl, 0, 1);
     Atomics.notify(ctrl, 0);
   }
@@ -96,9 +100,9 @@ job.bodies.forEach((body, i) => {
 export function sendAtExit(job: ExitJob): ExitResult {
   const started = Date.now();
   const n = job.bodies.length;
-  const pending = (): BodyState[] => job.bodies.map(() => 'pending');
-  const shared = new SharedArrayBuffer(4 * (3 + n) + FAILURE_BYTES);
-  const ctrl = new Int32Array(shared, 0, 3 + n);
+  const header = 4 * (2 + 2 * n);
+  const shared = new SharedArrayBuffer(header + n * FAILURE_BYTES);
+  const ctrl = new Int32Array(shared, 0, 2 + 2 * n);
   try {
     const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     const worker = new Worker(SENDER, {
@@ -113,15 +117,19 @@ export function sendAtExit(job: ExitJob): ExitResult {
     worker.unref();
     worker.on('error', () => undefined);
   } catch (error) {
-    return { states: pending(), elapsedMs: Date.now() - started, reason: `cannot start the exit sender (${(error as Error).message})` };
+    return { bodies: job.bodies.map(() => ({ state: 'pending' })), elapsedMs: Date.now() - started, reason: `cannot start the exit sender (${(error as Error).message})` };
   }
   // The deadline bounds the whole send: starting the worker is inside it, not added to it.
   Atomics.wait(ctrl, 0, 0, Math.max(1, job.deadline - Date.now()));
-  const states = Array.from({ length: n }, (_, i) => STATES[Atomics.load(ctrl, 3 + i)] ?? 'pending');
-  return { states, elapsedMs: Date.now() - started, failure: readFailure(shared, 4 * (3 + n), Atomics.load(ctrl, 1)) };
+  const bodies = job.bodies.map((_, i): BodyResult => {
+    const state = STATES[Atomics.load(ctrl, 2 + 2 * i)] ?? 'pending';
+    // The worker writes a failure before the state that goes with it: a settled state's failure is complete.
+    const failure = state === 'refused' || state === 'broken' ? readFailure(shared, header + i * FAILURE_BYTES, Atomics.load(ctrl, 3 + 2 * i)) : undefined;
+    return failure ? { state, failure } : { state };
+  });
+  return { bodies, elapsedMs: Date.now() - started };
 }
-
-function readFailure(shared: SharedArrayBuffer, offset: number, length: number): ExitResult['failure'] {
+function readFailure(shared: SharedArrayBuffer, offset: number, length: number): BodyResult['failure'] {
   if (length <= 0) return undefined;
   let f: { status?: number; code?: string; message?: string; retryAfter?: string; midResponse?: boolean };
   try {

@@ -114,7 +114,9 @@ export function installLifecycle(pipeline: BuiltPipeline, flushTimeoutMs: number
       if (pipeline.localStore) {
         if (queued.length > 0 && !pipeline.localStore.write(queued)) pipeline.batch.failed += queued.length;
       } else {
-        fault = pipeline.otlp?.exportAtExit(queued, until - TEARDOWN_RESERVE_MS);
+        // A request that held the loop for its answer until just now may have delayed this exit already.
+        const held = pipeline.otlp?.heldBeforeExit() ?? 0;
+        fault = pipeline.otlp?.exportAtExit(queued, until - held - TEARDOWN_RESERVE_MS);
       }
       reportLosses(fault);
       debug(`exit path took ${flushTimeoutMs - (until - Date.now())} ms of its ${flushTimeoutMs} ms budget`);

@@ -26,7 +26,8 @@ export interface LossContext {
 export function describeLosses(counts: LossCounts, ctx: LossContext): string | undefined {
   const parts: string[] = [];
   if (counts.droppedQueueFull > 0) parts.push(`${counts.droppedQueueFull} span(s) were dropped because the queue was full (CATALYST_MAX_QUEUE_SIZE=${ctx.maxQueueSize})`);
-  if (counts.failed > 0) parts.push(`${counts.failed} span(s) failed to ${ctx.endpoint ? 'export' : 'be written to the local store'}`);
+  // The local store fails only as a whole (its line says that nothing is kept from then on); counting adds nothing.
+  if (counts.failed > 0 && ctx.endpoint) parts.push(`${counts.failed} span(s) failed to export`);
   if (counts.unconfirmed > 0) {
     parts.push(`${counts.unconfirmed} span(s) got no answer within ${ctx.exportTimeoutMs} ms (OTEL_EXPORTER_OTLP_TIMEOUT) or a broken one, and may have arrived`);
   }

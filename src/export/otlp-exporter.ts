@@ -17,6 +17,8 @@ export interface OtlpExporterOptions {
   timeoutMs: number;
   compression: 'gzip' | 'none';
   tls: TlsFiles;
+  /** How long a request in flight may keep a finished script alive for its answer (see postOnce). */
+  holdMs: number;
 }
 
 /**
@@ -36,6 +38,16 @@ export interface ExportStats {
   sentAtExit: number;
 }
 
+/** Some spans and their serialized request body. */
+interface ExitPart {
+  spans: ReadableSpan[];
+  body: Uint8Array;
+}
+
+function spanCount(parts: ExitPart[]): number {
+  return parts.reduce((n, p) => n + p.spans.length, 0);
+}
+
 /** Accepted, certainly not delivered, or maybe delivered. */
 type Settled = 'exported' | 'failed' | 'unconfirmed';
 
@@ -47,6 +59,8 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** An HTTP 413 for a body smaller than this is not worth splitting for. */
 const MIN_SPLIT_BYTES = 256 * 1024;
 const MAX_BACKOFF_MS = 4000;
+/** A hold that ended this recently before the 'exit' event is taken to have delayed it. */
+const HOLD_JUST_ENDED_MS = 50;
 /** Less time than this left at exit is not worth starting the sender for (it alone takes ~50-120 ms to start). */
 const MIN_EXIT_SEND_MS = 100;
 
@@ -74,6 +88,8 @@ export class OtlpHttpExporter implements SpanExporter {
   /** Fault keys this exporter has warned about (the exit path folds a new one into its summary line instead). */
   private readonly warned = new Set<string>();
   private pausedUntil = 0;
+  /** The last request that kept the process alive for its whole hold without an answer. */
+  private lastHold?: { startedAt: number; expiredAt: number };
   /** The last batch failed (and none succeeded since): the exit path does not wait on a dead endpoint. */
   private failing = false;
   /** At exit there is no time for retries: one attempt per batch. */
@@ -165,6 +181,17 @@ export class OtlpHttpExporter implements SpanExporter {
     return firstError;
   }
 
+  /**
+   * How long this exporter may just have kept a finished script alive: a
+   * request's hold that ran out unanswered right before the process exited
+   * (the app's own work may have ended at any time during it). The exit path
+   * takes it off its budget, so the whole delay stays inside that budget.
+   */
+  heldBeforeExit(now = Date.now()): number {
+    const hold = this.lastHold;
+    return hold && now - hold.expiredAt < HOLD_JUST_ENDED_MS ? hold.expiredAt - hold.startedAt : 0;
+  }
+
   /** Called once the process starts to exit: one attempt per batch from now on. */
   beginExit(): void {
     this.exiting = true;
@@ -208,35 +235,65 @@ export class OtlpHttpExporter implements SpanExporter {
       debug(`exit: ${count} span(s) not sent (the flush time is used up)`);
       return undefined;
     }
-    const parts: ReadableSpan[][] = [];
-    const bodies: Uint8Array[] = [];
+    let parts: ExitPart[];
     try {
-      // Parts of about MAX_BODY_BYTES, guessing 2 KB a span; the sender sends them side by side.
-      const perPart = Math.max(1, Math.floor(MAX_BODY_BYTES / 2048));
-      for (let i = 0; i < count; i += perPart) parts.push(pending.slice(i, i + perPart));
-      for (const part of parts) bodies.push(this.serialize(part));
+      parts = this.exitParts(pending);
     } catch (error) {
       reportInternalError('serializing spans', error);
       this.stats.failed += count;
       return undefined;
     }
-    const result = sendAtExit({ url: this.options.url, headers: this.headers, tls: this.options.tls, bodies, deadline });
-    result.states.forEach((state, i) => {
-      const n = parts[i].length;
-      if (state === 'ok') {
-        this.stats.exported += n;
-        this.stats.sentAtExit += n;
-      } else if (state === 'refused') this.stats.failed += n;
-      else if (state === 'broken') this.stats.unconfirmed += n;
-      else if (result.reason) this.stats.failed += n;
-      else this.stats.unconfirmedAtExit += n;
-    });
-    debug(`exit: ${count} span(s) in ${bodies.length} request(s): ${result.states.join(', ')} after ${result.elapsedMs} ms${result.reason ? ` (${result.reason})` : ''}`);
-    if (!result.failure) return undefined;
-    const fault = describeExportFault(result.failure, this.options.url);
-    if (this.warned.has(fault.key)) return undefined;
+    let fault: FaultReport | undefined;
+    // Parts refused as too large (HTTP 413) are halved and sent again, as during the run, while time is left.
+    for (let round = 1; parts.length > 0; round++) {
+      if (deadline - Date.now() < MIN_EXIT_SEND_MS) {
+        this.stats.unconfirmedAtExit += spanCount(parts);
+        break;
+      }
+      const result = sendAtExit({ url: this.options.url, headers: this.headers, tls: this.options.tls, bodies: parts.map((p) => p.body), deadline });
+      debug(`exit: round ${round}, ${spanCount(parts)} span(s) in ${parts.length} request(s): ${result.bodies.map((b) => b.state).join(', ')} after ${result.elapsedMs} ms${result.reason ? ` (${result.reason})` : ''}`);
+      const again: ExitPart[] = [];
+      result.bodies.forEach(({ state, failure }, i) => {
+        const part = parts[i];
+        const n = part.spans.length;
+        if (state === 'ok') {
+          this.stats.exported += n;
+          this.stats.sentAtExit += n;
+          return;
+        }
+        if (state === 'pending') {
+          if (result.reason) this.stats.failed += n;
+          else this.stats.unconfirmedAtExit += n;
+          return;
+        }
+        if (failure?.status === 413 && n > 1 && part.body.byteLength > MIN_SPLIT_BYTES) {
+          try {
+            again.push(...this.exitParts(part.spans, Math.ceil(n / 2)));
+            return;
+          } catch (error) {
+            reportInternalError('serializing spans', error);
+          }
+        }
+        this.stats[state === 'broken' ? 'unconfirmed' : 'failed'] += n;
+        fault ??= failure && describeExportFault(failure, this.options.url);
+      });
+      parts = again;
+    }
+    if (!fault || this.warned.has(fault.key)) return undefined;
     this.warned.add(fault.key);
     return fault;
+  }
+
+  /** Request bodies for the exit path: `perPart` spans each, halved again while a body is over MAX_BODY_BYTES. */
+  private exitParts(spans: ReadableSpan[], perPart = spans.length): ExitPart[] {
+    const parts: ExitPart[] = [];
+    for (let i = 0; i < spans.length; i += perPart) {
+      const chunk = spans.slice(i, i + perPart);
+      const body = this.serialize(chunk);
+      if (body.byteLength > MAX_BODY_BYTES && chunk.length > 1) parts.push(...this.exitParts(chunk, Math.ceil(chunk.length / 2)));
+      else parts.push({ spans: chunk, body });
+    }
+    return parts;
   }
 
   private serialize(spans: ReadableSpan[]): Uint8Array {
@@ -262,7 +319,7 @@ export class OtlpHttpExporter implements SpanExporter {
       const remaining = deadline - Date.now();
       if (remaining <= 0) return last ?? { ok: false, timedOut: true, error: Object.assign(new Error('export budget used up'), { code: 'CATALYST_TIMEOUT' }) };
       this.agent ??= createAgent(this.url, this.options.tls);
-      last = await postOnce(this.url, body, this.headers, this.agent, remaining);
+      last = await postOnce(this.url, body, this.headers, this.agent, remaining, { ms: this.options.holdMs, onExpired: (startedAt) => (this.lastHold = { startedAt, expiredAt: Date.now() }) });
       if (last.ok) return last;
       // A keep-alive socket the server closed meanwhile: the request never reached it. Once more, at once.
       if (last.staleSocket && attempt <= 2) continue;

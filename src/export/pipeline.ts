@@ -12,6 +12,9 @@ import type { LossContext } from './loss-report';
 import { debug, warnOnce } from '../diagnostics/report';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 
+/** The most an export in flight keeps a finished script alive for its answer; part of the exit budget. */
+const MAX_HOLD_MS = 500;
+
 export interface BuiltPipeline extends Pipeline {
   batch: BoundedBatchProcessor;
   localStore?: LocalStoreExporter;
@@ -46,7 +49,7 @@ export function buildPipeline(config: ResolvedConfig): BuiltPipeline {
 
   const localStore = config.endpoint ? undefined : new LocalStoreExporter(config.tracesDir, config.storeMaxBytes);
   const otlp = config.endpoint
-    ? new OtlpHttpExporter({ url: config.endpoint, headers: config.headers, timeoutMs: config.exportTimeoutMs, compression: config.compression, tls: config.tls })
+    ? new OtlpHttpExporter({ url: config.endpoint, headers: config.headers, timeoutMs: config.exportTimeoutMs, compression: config.compression, tls: config.tls, holdMs: Math.min(MAX_HOLD_MS, Math.floor(config.flushTimeoutMs / 3)) })
     : undefined;
   const exporter = localStore ?? otlp!;
   debug(config.endpoint ? `exporting to ${new URL(config.endpoint).origin}` : `no endpoint set: writing to the local store ${config.tracesDir}`);
