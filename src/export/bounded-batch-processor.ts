@@ -19,8 +19,8 @@ export interface BatchOptions {
  * script alive while an endpoint hangs, and its queue is private):
  * - a bounded queue: when the endpoint is down or slow, memory stays flat and
  *   new spans are dropped, counted, and reported once;
- * - one export at a time, started at once when a full batch is waiting, else
- *   after `scheduledDelayMs`;
+ * - one export at a time, started on the next turn of the loop when a full
+ *   batch is waiting, else after `scheduledDelayMs`;
  * - every timer unref'd: the processor never keeps a process alive;
  * - `takeQueued()` for the synchronous exit path.
  */
@@ -31,6 +31,8 @@ export class BoundedBatchProcessor implements SpanProcessor {
   failed = 0;
   private queue: ReadableSpan[] = [];
   private timer?: NodeJS.Timeout;
+  /** The pending timer is the zero-delay one of a full batch. */
+  private timerIsImmediate = false;
   private active?: Promise<void>;
   private stopped = false;
 
@@ -82,18 +84,26 @@ export class BoundedBatchProcessor implements SpanProcessor {
     await this.exporter.shutdown();
   }
 
+  /**
+   * Exports start from an unref'd timer only, never inside `onEnd`: a span can
+   * end in the app's 'beforeExit' listener, when nothing else keeps the loop
+   * alive, and a connection opened right then would (its connect request
+   * counts as pending work), making Node fire 'beforeExit' once more than
+   * untraced. A timer callback runs only while the app's own work runs the loop.
+   */
   private schedule(): void {
-    if (this.active || this.stopped) return;
-    if (this.queue.length >= this.options.maxBatchSize) {
-      this.clearTimer();
-      void this.exportNext();
-      return;
-    }
-    if (this.timer || this.queue.length === 0) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.exportNext();
-    }, this.options.scheduledDelayMs);
+    if (this.active || this.stopped || this.queue.length === 0) return;
+    const full = this.queue.length >= this.options.maxBatchSize;
+    if (this.timer && !(full && !this.timerIsImmediate)) return;
+    this.clearTimer();
+    this.timerIsImmediate = full;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.exportNext();
+      },
+      full ? 0 : this.options.scheduledDelayMs,
+    );
     this.timer.unref();
   }
 

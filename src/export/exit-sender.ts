@@ -1,81 +1,108 @@
 import type { TlsFiles } from '../config/types';
-import type { SendOutcome } from './http-send';
+import { parseRetryAfter, type SendOutcome } from './http-send';
 
 /**
- * The synchronous export for the 'exit' event (process.exit, an uncaught
- * exception, an unhandled rejection), where no callback will ever run again.
+ * The synchronous export for the 'exit' event (a script's natural end,
+ * process.exit, an uncaught exception, an unhandled rejection), where no
+ * callback will ever run again.
  *
  * Node has no synchronous HTTP client. So the bodies are handed to a worker
  * thread that POSTs them with node:http(s), while this thread blocks in
- * Atomics.wait on a shared buffer the worker fills with the outcome, bounded by
- * what is left of the flush budget. When the wait ends the process exits and
- * takes the worker with it. A worker starts in ~50-120 ms (about half of a
- * `node -e` child) and shares the process's TLS setup (NODE_EXTRA_CA_CERTS,
- * --use-openssl-ca), so a private CA works here as on the normal path.
+ * Atomics.wait on a shared buffer the worker fills with each body's outcome,
+ * until `deadline`. When the wait ends the process exits and takes the worker
+ * with it. A worker starts in ~50-120 ms (about half of a `node -e` child) and
+ * shares the process's TLS setup (NODE_EXTRA_CA_CERTS, --use-openssl-ca), so a
+ * private CA works here as on the normal path.
  *
- * Costs, honestly: this runs only on those exit paths and only when spans are
- * still pending; a script that ends normally has already sent everything
- * asynchronously and pays nothing here.
+ * Why at 'exit' and not asynchronously at 'beforeExit': anything the agent
+ * keeps running once the app's own work is done makes Node fire 'beforeExit'
+ * again, so the app's listeners would run once more than untraced. Here the
+ * loop is already over: the app sees exactly what it would have seen.
  */
 export interface ExitJob {
   url: string;
   headers: Record<string, string>;
   tls: TlsFiles;
   bodies: Uint8Array[];
-  timeoutMs: number;
+  /** Epoch ms: the wait ends then, answered or not. */
+  deadline: number;
+}
+
+/**
+ * What became of one body: accepted; refused (an answer that is not 2xx, or no
+ * connection); broken (the answer started, then the connection broke: it may
+ * have arrived); pending (no answer by the deadline).
+ */
+export type BodyState = 'ok' | 'refused' | 'broken' | 'pending';
+
+export interface BodyResult {
+  state: BodyState;
+  /** Why it was not accepted (refused or broken), in the exporter's terms. */
+  failure?: Extract<SendOutcome, { ok: false }>;
 }
 
 export interface ExitResult {
-  /** Bodies the endpoint accepted. */
-  ok: number;
+  /** One per body, in order. */
+  bodies: BodyResult[];
   elapsedMs: number;
-  /** The first failure the sender saw, in the exporter's terms. */
-  failure?: Extract<SendOutcome, { ok: false }>;
-  /** Why nothing could be reported (cannot start the sender, or the budget ran out). */
+  /** Why the sender could not run at all (then every body is 'pending'). */
   reason?: string;
-  /** The budget ran out before the endpoint answered. */
-  timedOut?: boolean;
 }
 
-/** Shared buffer layout: [0] done flag, [1] byte length of the JSON result, then the JSON bytes. */
-const RESULT_BYTES = 4096;
+const STATES: BodyState[] = ['pending', 'ok', 'refused', 'broken'];
+/** Room for one body's failure, as JSON. */
+const FAILURE_BYTES = 512;
 
-// Runs in a bare eval worker: node:http(s) only. Writes {ok, failure} as JSON into the shared buffer.
+// Runs in a bare eval worker: node:http(s) only.
+// Shared buffer: Int32 [0] done flag, [1] bodies settled; per body i, Int32 [2 + 2i] its state
+// (index into STATES) and [3 + 2i] the byte length of its failure JSON; then FAILURE_BYTES per body.
 const SENDER = `
 const { workerData } = require('node:worker_threads');
 const job = workerData;
-const ctrl = new Int32Array(job.shared, 0, 2);
-const out = new Uint8Array(job.shared, 8);
+const n = job.bodies.length;
+const ctrl = new Int32Array(job.shared, 0, 2 + 2 * n);
 const url = new URL(job.url);
 const mod = require(url.protocol === 'https:' ? 'node:https' : 'node:http');
-let left = job.bodies.length, ok = 0, failure;
-const finish = () => {
-  const bytes = Buffer.from(JSON.stringify({ ok, failure })).subarray(0, out.length);
-  out.set(bytes);
-  Atomics.store(ctrl, 1, bytes.length);
-  Atomics.store(ctrl, 0, 1);
-  Atomics.notify(ctrl, 0);
+const settle = (i, state, failure) => {
+  if (Atomics.load(ctrl, 2 + 2 * i) !== 0) return;
+  if (failure) {
+    const out = new Uint8Array(job.shared, 4 * (2 + 2 * n) + i * ${FAILURE_BYTES}, ${FAILURE_BYTES});
+    const bytes = Buffer.from(JSON.stringify(failure)).subarray(0, out.length);
+    out.set(bytes);
+    Atomics.store(ctrl, 3 + 2 * i, bytes.length);
+  }
+  Atomics.store(ctrl, 2 + 2 * i, state);
+  if (Atomics.add(ctrl, 1, 1) + 1 === n) {
+    Atomics.store(ctrl, 0, 1);
+    Atomics.notify(ctrl, 0);
+  }
 };
-for (const body of job.bodies) {
-  let settled = false;
-  const settle = (f) => { if (settled) return; settled = true; if (f) failure = failure || f; else ok++; if (--left === 0) finish(); };
+job.bodies.forEach((body, i) => {
+  let answered = false;
   try {
     const req = mod.request(url, { method: 'POST', headers: { ...job.headers, 'content-length': body.byteLength }, ca: job.tls.ca, cert: job.tls.cert, key: job.tls.key, agent: false }, (res) => {
+      answered = true;
+      const status = res.statusCode;
+      const broken = (e) => settle(i, 3, { status, code: (e && e.code) || 'ECONNRESET', message: (e && e.message) || 'the answer was cut off', midResponse: true });
       res.resume();
-      res.on('end', () => settle(res.statusCode >= 200 && res.statusCode < 300 ? undefined : { status: res.statusCode }));
-      res.on('error', (e) => settle({ status: res.statusCode, code: e.code, message: e.message }));
+      res.on('end', () => status >= 200 && status < 300 ? settle(i, 1) : settle(i, 2, { status, retryAfter: res.headers['retry-after'] }));
+      res.on('error', broken);
+      res.on('aborted', broken);
+      res.on('close', () => { if (!res.complete) broken(); });
     });
-    req.on('error', (e) => settle({ code: e.code, message: e.message }));
+    req.on('error', (e) => answered ? settle(i, 3, { code: e.code, message: e.message, midResponse: true }) : settle(i, 2, { code: e.code, message: e.message }));
     req.end(body);
   } catch (e) {
-    settle({ code: e.code, message: e.message });
+    settle(i, 2, { code: e.code, message: e.message });
   }
-}`;
+});`;
 
 export function sendAtExit(job: ExitJob): ExitResult {
   const started = Date.now();
-  const shared = new SharedArrayBuffer(8 + RESULT_BYTES);
-  const ctrl = new Int32Array(shared, 0, 2);
+  const n = job.bodies.length;
+  const header = 4 * (2 + 2 * n);
+  const shared = new SharedArrayBuffer(header + n * FAILURE_BYTES);
+  const ctrl = new Int32Array(shared, 0, 2 + 2 * n);
   try {
     const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     const worker = new Worker(SENDER, {
@@ -83,31 +110,39 @@ export function sendAtExit(job: ExitJob): ExitResult {
       // No preload (--require/--import of this agent) and no tracing configuration in the sender.
       execArgv: [],
       env: {},
-      workerData: { ...job, shared },
+      workerData: { url: job.url, headers: job.headers, tls: job.tls, bodies: job.bodies, shared },
       stdout: true,
       stderr: true,
     });
     worker.unref();
     worker.on('error', () => undefined);
   } catch (error) {
-    return { ok: 0, elapsedMs: Date.now() - started, reason: `cannot start the exit sender (${(error as Error).message})` };
+    return { bodies: job.bodies.map(() => ({ state: 'pending' })), elapsedMs: Date.now() - started, reason: `cannot start the exit sender (${(error as Error).message})` };
   }
-  const waited = Atomics.wait(ctrl, 0, 0, Math.max(1, job.timeoutMs));
-  const elapsedMs = Date.now() - started;
-  if (waited === 'timed-out' && Atomics.load(ctrl, 0) === 0) return { ok: 0, elapsedMs, timedOut: true, reason: `no answer within ${job.timeoutMs} ms` };
-  let parsed: { ok?: number; failure?: { status?: number; code?: string; message?: string } } | undefined;
+  // The deadline bounds the whole send: starting the worker is inside it, not added to it.
+  Atomics.wait(ctrl, 0, 0, Math.max(1, job.deadline - Date.now()));
+  const bodies = job.bodies.map((_, i): BodyResult => {
+    const state = STATES[Atomics.load(ctrl, 2 + 2 * i)] ?? 'pending';
+    // The worker writes a failure before the state that goes with it: a settled state's failure is complete.
+    const failure = state === 'refused' || state === 'broken' ? readFailure(shared, header + i * FAILURE_BYTES, Atomics.load(ctrl, 3 + 2 * i)) : undefined;
+    return failure ? { state, failure } : { state };
+  });
+  return { bodies, elapsedMs: Date.now() - started };
+}
+function readFailure(shared: SharedArrayBuffer, offset: number, length: number): BodyResult['failure'] {
+  if (length <= 0) return undefined;
+  let f: { status?: number; code?: string; message?: string; retryAfter?: string; midResponse?: boolean };
   try {
-    const length = Atomics.load(ctrl, 1);
-    parsed = JSON.parse(Buffer.from(new Uint8Array(shared, 8, length)).toString('utf8'));
+    f = JSON.parse(Buffer.from(new Uint8Array(shared, offset, length)).toString('utf8'));
   } catch {
-    parsed = undefined;
+    return undefined;
   }
-  if (!parsed) return { ok: 0, elapsedMs, reason: 'no readable answer from the exit sender' };
-  const f = parsed.failure;
-  const failure: ExitResult['failure'] = f
-    ? f.code || f.message
-      ? { ok: false, status: f.status, error: Object.assign(new Error(f.message ?? f.code ?? 'error'), { code: f.code }) }
-      : { ok: false, status: f.status }
-    : undefined;
-  return { ok: parsed.ok ?? 0, elapsedMs, failure };
+  const error = f.code || f.message ? Object.assign(new Error(f.message ?? f.code ?? 'error'), { code: f.code }) : undefined;
+  return {
+    ok: false,
+    status: f.status,
+    ...(error ? { error } : {}),
+    ...(f.midResponse ? { midResponse: true } : {}),
+    ...(f.retryAfter !== undefined ? { retryAfterMs: parseRetryAfter(f.retryAfter) } : {}),
+  };
 }

@@ -11,8 +11,12 @@ const httpsModule = (): typeof https => require('node:https') as typeof https;
  * Always resolves (never rejects, never throws), within `timeoutMs` however the
  * endpoint behaves: refusing, hanging, trickling, resetting.
  *
- * The socket is unref'd: an export in flight never keeps a finished script
- * alive. The exit paths hold the process open themselves, for a bounded time.
+ * The socket keeps the process alive for at most `holdMs` while the answer
+ * is awaited, then is unref'd: a script that ends while an export is in
+ * flight gets that export's answer (a healthy endpoint answers in
+ * milliseconds) instead of sending the batch again at exit, while a hanging
+ * endpoint delays the end by `holdMs` at most. Node's 'beforeExit' only comes
+ * later, never once more: the request was started while the loop was alive.
  */
 export type SendOutcome =
   | { ok: true; status: number }
@@ -38,14 +42,30 @@ export function createAgent(url: URL, tls: TlsFiles): http.Agent {
   return url.protocol === 'https:' ? new (httpsModule().Agent)({ ...common, ca: tls.ca, cert: tls.cert, key: tls.key }) : new (httpModule().Agent)(common);
 }
 
-export function postOnce(url: URL, body: Uint8Array, headers: Record<string, string | number>, agent: http.Agent | undefined, timeoutMs: number): Promise<SendOutcome> {
+export function postOnce(
+  url: URL,
+  body: Uint8Array,
+  headers: Record<string, string | number>,
+  agent: http.Agent | undefined,
+  timeoutMs: number,
+  hold: { ms: number; onExpired?: (startedAt: number) => void } = { ms: 0 },
+): Promise<SendOutcome> {
   return new Promise<SendOutcome>((resolve) => {
+    const startedAt = Date.now();
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
+    let holdTimer: NodeJS.Timeout | undefined;
+    let held: { unref(): unknown } | undefined;
+    const release = (): void => {
+      if (holdTimer) clearTimeout(holdTimer);
+      held?.unref();
+      held = undefined;
+    };
     const finish = (outcome: SendOutcome): void => {
       if (settled) return;
       settled = true;
       if (timer) clearTimeout(timer);
+      release();
       resolve(outcome);
     };
     let req: http.ClientRequest;
@@ -64,7 +84,20 @@ export function postOnce(url: URL, body: Uint8Array, headers: Record<string, str
       req.destroy(error);
     }, Math.max(1, timeoutMs));
     timer.unref();
-    req.on('socket', (socket) => socket.unref());
+    req.on('socket', (socket) => {
+      if (settled || hold.ms <= 0) {
+        socket.unref();
+        return;
+      }
+      // A reused keep-alive socket was unref'd while idle; the agent refs it again on reuse, we bound that.
+      socket.ref();
+      held = socket;
+      holdTimer ??= setTimeout(() => {
+        release();
+        hold.onExpired?.(startedAt);
+      }, Math.max(1, hold.ms - (Date.now() - startedAt)));
+      holdTimer.unref();
+    });
     let responded = false;
     req.on('response', (res) => {
       responded = true;

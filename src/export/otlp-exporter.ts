@@ -4,7 +4,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { TlsFiles } from '../config/types';
 import { debug, reportInternalError, warnOnce } from '../diagnostics/report';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
-import { describeExportFault, safeEndpoint } from './export-faults';
+import { describeExportFault, type FaultReport } from './export-faults';
 import { createAgent, postOnce, type SendOutcome } from './http-send';
 import { sendAtExit } from './exit-sender';
 
@@ -17,18 +17,39 @@ export interface OtlpExporterOptions {
   timeoutMs: number;
   compression: 'gzip' | 'none';
   tls: TlsFiles;
+  /** How long a request in flight may keep a finished script alive for its answer (see postOnce). */
+  holdMs: number;
 }
 
+/**
+ * What became of the spans handed to the exporter; each span is counted once,
+ * in the first of these it ends in.
+ */
 export interface ExportStats {
-  /** Spans the endpoint accepted. */
+  /** Spans the endpoint accepted (those sent at exit included). */
   exported: number;
-  /** Spans in batches that failed for good (all attempts, or a fault not worth retrying). */
+  /** Spans that certainly did not arrive: the endpoint answered with an error, could not be reached, or was known to be failing at exit. */
   failed: number;
-  /** Spans the exit path could not send (no time left, or the endpoint known to be down). */
-  lostAtExit: number;
-  /** Spans the exit path sent synchronously. */
+  /** Spans sent without an answer in time, or whose answer broke off: they may have arrived. */
+  unconfirmed: number;
+  /** Spans the exit path could not get confirmed before its deadline (too little time left, or no answer by then). */
+  unconfirmedAtExit: number;
+  /** Of `exported`, the spans the exit path sent synchronously. */
   sentAtExit: number;
 }
+
+/** Some spans and their serialized request body. */
+interface ExitPart {
+  spans: ReadableSpan[];
+  body: Uint8Array;
+}
+
+function spanCount(parts: ExitPart[]): number {
+  return parts.reduce((n, p) => n + p.spans.length, 0);
+}
+
+/** Accepted, certainly not delivered, or maybe delivered. */
+type Settled = 'exported' | 'failed' | 'unconfirmed';
 
 /** Retry-After values above this are capped: a broken header must not stop export for a day. */
 const MAX_PAUSE_MS = 60_000;
@@ -38,6 +59,10 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** An HTTP 413 for a body smaller than this is not worth splitting for. */
 const MIN_SPLIT_BYTES = 256 * 1024;
 const MAX_BACKOFF_MS = 4000;
+/** A hold that ended this recently before the 'exit' event is taken to have delayed it. */
+const HOLD_JUST_ENDED_MS = 50;
+/** Less time than this left at exit is not worth starting the sender for (it alone takes ~50-120 ms to start). */
+const MIN_EXIT_SEND_MS = 100;
 
 /**
  * OTLP/HTTP JSON export, written for the faults an app meets in the field.
@@ -52,7 +77,7 @@ const MAX_BACKOFF_MS = 4000;
  * The JSON serializer (OTel's own) is loaded on the first export, not at start-up.
  */
 export class OtlpHttpExporter implements SpanExporter {
-  readonly stats: ExportStats = { exported: 0, failed: 0, lostAtExit: 0, sentAtExit: 0 };
+  readonly stats: ExportStats = { exported: 0, failed: 0, unconfirmed: 0, unconfirmedAtExit: 0, sentAtExit: 0 };
   private readonly url: URL;
   private readonly headers: Record<string, string>;
   private agent?: http.Agent;
@@ -60,7 +85,11 @@ export class OtlpHttpExporter implements SpanExporter {
   /** Spans handed to export() and not yet confirmed or given up on: what the exit path must still send. */
   private readonly unconfirmed = new Set<ReadableSpan>();
   private readonly settling = new Set<Promise<void>>();
+  /** Fault keys this exporter has warned about (the exit path folds a new one into its summary line instead). */
+  private readonly warned = new Set<string>();
   private pausedUntil = 0;
+  /** The last request that kept the process alive for its whole hold without an answer. */
+  private lastHold?: { startedAt: number; expiredAt: number };
   /** The last batch failed (and none succeeded since): the exit path does not wait on a dead endpoint. */
   private failing = false;
   /** At exit there is no time for retries: one attempt per batch. */
@@ -100,31 +129,42 @@ export class OtlpHttpExporter implements SpanExporter {
       body = this.serialize(spans);
     } catch (error) {
       reportInternalError('serializing spans', error);
-      this.stats.failed += spans.length;
+      this.settle(spans, 'failed');
       return error as Error;
     }
     if (body.byteLength > MAX_BODY_BYTES && spans.length > 1) return this.exportInParts(spans, body.byteLength);
     const outcome = await this.deliver(body);
-    // Settled either way: the exit path does not send these again.
-    for (const span of spans) this.unconfirmed.delete(span);
     if (outcome.ok) {
       if (this.failing) debug(`export to ${this.url.origin} recovered`);
       this.failing = false;
-      this.stats.exported += spans.length;
+      this.settle(spans, 'exported');
       return undefined;
     }
     // Too large for this endpoint: smaller requests may pass. Not for small bodies: an endpoint that refuses those is misconfigured.
-    if (outcome.status === 413 && spans.length > 1 && body.byteLength > MIN_SPLIT_BYTES) {
-      for (const span of spans) this.unconfirmed.add(span);
-      return this.exportInParts(spans, body.byteLength * 2);
-    }
-    this.stats.failed += spans.length;
+    if (outcome.status === 413 && spans.length > 1 && body.byteLength > MIN_SPLIT_BYTES) return this.exportInParts(spans, body.byteLength * 2);
+    // Sent, and then no answer in time or a broken one: the endpoint may well have taken them.
+    this.settle(spans, outcome.timedOut || outcome.midResponse ? 'unconfirmed' : 'failed');
     const fault = describeExportFault(outcome, this.options.url);
     // A batch the endpoint rejected (400, 413) says nothing about the next one; a down or refusing endpoint does.
     if (fault.retryable || outcome.status === undefined || [401, 403, 404].includes(outcome.status)) this.failing = true;
-    warnOnce(`export:${fault.key}`, fault.message);
+    this.warn(fault);
     debug(`export of ${spans.length} span(s) failed (${fault.key})`);
     return outcome.error ?? new Error(fault.key);
+  }
+
+  /**
+   * Counts each span once, and only while it is still ours to count: spans the
+   * exit path took over (see exportAtExit) are counted there.
+   */
+  private settle(spans: ReadableSpan[], as: Settled): void {
+    let n = 0;
+    for (const span of spans) if (this.unconfirmed.delete(span)) n++;
+    this.stats[as] += n;
+  }
+
+  private warn(fault: FaultReport): void {
+    this.warned.add(fault.key);
+    warnOnce(`export:${fault.key}`, fault.message);
   }
 
   /** As many parts as the size calls for (each re-checked: span sizes are uneven), two requests at a time. */
@@ -139,6 +179,17 @@ export class OtlpHttpExporter implements SpanExporter {
     };
     await Promise.all([lane(), lane()]);
     return firstError;
+  }
+
+  /**
+   * How long this exporter may just have kept a finished script alive: a
+   * request's hold that ran out unanswered right before the process exited
+   * (the app's own work may have ended at any time during it). The exit path
+   * takes it off its budget, so the whole delay stays inside that budget.
+   */
+  heldBeforeExit(now = Date.now()): number {
+    const hold = this.lastHold;
+    return hold && now - hold.expiredAt < HOLD_JUST_ENDED_MS ? hold.expiredAt - hold.startedAt : 0;
   }
 
   /** Called once the process starts to exit: one attempt per batch from now on. */
@@ -158,53 +209,91 @@ export class OtlpHttpExporter implements SpanExporter {
   }
 
   /**
-   * The 'exit' event path (process.exit, a crash, the end of a flush that ran
-   * out of time): only synchronous code runs there. Sends what is queued plus
-   * what was in flight, from a worker thread this thread waits for (see
-   * exit-sender.ts), bounded by `budgetMs`.
-   * Skipped, with the spans counted as lost, when there is too little time or
-   * the endpoint's last answer was a failure.
+   * The 'exit' event path (a script's natural end, process.exit, a crash, a
+   * signal whose flush ran out of time): only synchronous code runs there.
+   * Sends what is queued plus what was in flight, from a worker thread this
+   * thread waits for (see exit-sender.ts), until `deadline`. Skipped when there
+   * is too little time, or when the endpoint's last answer was a failure.
+   * Every span is counted in `stats`. Returns a fault first seen here and not
+   * yet reported, for the caller's exit line; nothing is printed here.
    */
-  exportAtExit(spans: ReadableSpan[], budgetMs: number, flushTimeoutMs: number): void {
+  exportAtExit(spans: ReadableSpan[], deadline: number): FaultReport | undefined {
     const pending = [...this.unconfirmed, ...spans];
+    // From here on these are counted below, not when an export still in flight settles.
     this.unconfirmed.clear();
     const count = pending.length;
-    if (count === 0) return;
+    if (count === 0) return undefined;
     const paused = this.pausedUntil > Date.now();
-    if (this.failing || paused || budgetMs < 100) {
-      this.stats.lostAtExit += count;
-      debug(`exit: ${count} span(s) not sent (${this.failing ? 'the endpoint is failing' : paused ? 'the endpoint asked to wait (Retry-After)' : 'the flush time is used up'})`);
-      // A failing endpoint was reported already; an endpoint that just never answered was not.
-      if (!this.failing && !paused) {
-        warnOnce('exit-unconfirmed', `the OTLP endpoint ${safeEndpoint(this.options.url)} did not confirm ${count} span(s) within ${flushTimeoutMs} ms (CATALYST_FLUSH_TIMEOUT_MS) as the process exited; they may be lost.`);
-      }
-      return;
+    if (this.failing || paused) {
+      // Reported when it started failing; not sent, so certainly not delivered.
+      this.stats.failed += count;
+      debug(`exit: ${count} span(s) not sent (${this.failing ? 'the endpoint is failing' : 'the endpoint asked to wait (Retry-After)'})`);
+      return undefined;
     }
-    const bodies: Uint8Array[] = [];
+    if (deadline - Date.now() < MIN_EXIT_SEND_MS) {
+      this.stats.unconfirmedAtExit += count;
+      debug(`exit: ${count} span(s) not sent (the flush time is used up)`);
+      return undefined;
+    }
+    let parts: ExitPart[];
     try {
-      // Parts of about MAX_BODY_BYTES, guessing 2 KB a span; the sender sends them side by side.
-      const perPart = Math.max(1, Math.floor(MAX_BODY_BYTES / 2048));
-      for (let i = 0; i < count; i += perPart) bodies.push(this.serialize(pending.slice(i, i + perPart)));
+      parts = this.exitParts(pending);
     } catch (error) {
       reportInternalError('serializing spans', error);
-      this.stats.lostAtExit += count;
-      return;
+      this.stats.failed += count;
+      return undefined;
     }
-    const result = sendAtExit({ url: this.options.url, headers: this.headers, tls: this.options.tls, bodies, timeoutMs: budgetMs });
-    if (result.ok === bodies.length) {
-      this.stats.sentAtExit += count;
-      debug(`exit: ${count} span(s) sent synchronously in ${result.elapsedMs} ms`);
-      return;
+    let fault: FaultReport | undefined;
+    // Parts refused as too large (HTTP 413) are halved and sent again, as during the run, while time is left.
+    for (let round = 1; parts.length > 0; round++) {
+      if (deadline - Date.now() < MIN_EXIT_SEND_MS) {
+        this.stats.unconfirmedAtExit += spanCount(parts);
+        break;
+      }
+      const result = sendAtExit({ url: this.options.url, headers: this.headers, tls: this.options.tls, bodies: parts.map((p) => p.body), deadline });
+      debug(`exit: round ${round}, ${spanCount(parts)} span(s) in ${parts.length} request(s): ${result.bodies.map((b) => b.state).join(', ')} after ${result.elapsedMs} ms${result.reason ? ` (${result.reason})` : ''}`);
+      const again: ExitPart[] = [];
+      result.bodies.forEach(({ state, failure }, i) => {
+        const part = parts[i];
+        const n = part.spans.length;
+        if (state === 'ok') {
+          this.stats.exported += n;
+          this.stats.sentAtExit += n;
+          return;
+        }
+        if (state === 'pending') {
+          if (result.reason) this.stats.failed += n;
+          else this.stats.unconfirmedAtExit += n;
+          return;
+        }
+        if (failure?.status === 413 && n > 1 && part.body.byteLength > MIN_SPLIT_BYTES) {
+          try {
+            again.push(...this.exitParts(part.spans, Math.ceil(n / 2)));
+            return;
+          } catch (error) {
+            reportInternalError('serializing spans', error);
+          }
+        }
+        this.stats[state === 'broken' ? 'unconfirmed' : 'failed'] += n;
+        fault ??= failure && describeExportFault(failure, this.options.url);
+      });
+      parts = again;
     }
-    this.stats.lostAtExit += count;
-    if (result.timedOut) {
-      warnOnce('exit-unconfirmed', `the OTLP endpoint ${safeEndpoint(this.options.url)} did not confirm ${count} span(s) within ${flushTimeoutMs} ms (CATALYST_FLUSH_TIMEOUT_MS) as the process exited; they may be lost.`);
-    } else if (result.failure) {
-      const fault = describeExportFault(result.failure, this.options.url);
-      warnOnce(`export:${fault.key}`, fault.message);
-    } else {
-      debug(`exit: sending ${count} span(s) failed (${result.reason ?? 'unknown'})`);
+    if (!fault || this.warned.has(fault.key)) return undefined;
+    this.warned.add(fault.key);
+    return fault;
+  }
+
+  /** Request bodies for the exit path: `perPart` spans each, halved again while a body is over MAX_BODY_BYTES. */
+  private exitParts(spans: ReadableSpan[], perPart = spans.length): ExitPart[] {
+    const parts: ExitPart[] = [];
+    for (let i = 0; i < spans.length; i += perPart) {
+      const chunk = spans.slice(i, i + perPart);
+      const body = this.serialize(chunk);
+      if (body.byteLength > MAX_BODY_BYTES && chunk.length > 1) parts.push(...this.exitParts(chunk, Math.ceil(chunk.length / 2)));
+      else parts.push({ spans: chunk, body });
     }
+    return parts;
   }
 
   private serialize(spans: ReadableSpan[]): Uint8Array {
@@ -230,7 +319,7 @@ export class OtlpHttpExporter implements SpanExporter {
       const remaining = deadline - Date.now();
       if (remaining <= 0) return last ?? { ok: false, timedOut: true, error: Object.assign(new Error('export budget used up'), { code: 'CATALYST_TIMEOUT' }) };
       this.agent ??= createAgent(this.url, this.options.tls);
-      last = await postOnce(this.url, body, this.headers, this.agent, remaining);
+      last = await postOnce(this.url, body, this.headers, this.agent, remaining, { ms: this.options.holdMs, onExpired: (startedAt) => (this.lastHold = { startedAt, expiredAt: Date.now() }) });
       if (last.ok) return last;
       // A keep-alive socket the server closed meanwhile: the request never reached it. Once more, at once.
       if (last.staleSocket && attempt <= 2) continue;

@@ -8,8 +8,12 @@ import { IdentitySpanProcessor } from '../trace/identity';
 import { BoundedBatchProcessor } from './bounded-batch-processor';
 import { LocalStoreExporter } from './local-store-exporter';
 import { OtlpHttpExporter, type ExportStats } from './otlp-exporter';
+import type { LossContext } from './loss-report';
 import { debug, warnOnce } from '../diagnostics/report';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
+
+/** The most an export in flight keeps a finished script alive for its answer; part of the exit budget. */
+const MAX_HOLD_MS = 500;
 
 export interface BuiltPipeline extends Pipeline {
   batch: BoundedBatchProcessor;
@@ -17,8 +21,10 @@ export interface BuiltPipeline extends Pipeline {
   otlp?: OtlpHttpExporter;
   /** The process started to exit: exports stop retrying. */
   beginExit(): void;
-  /** What happened to the spans so far; for tests and the debug exit line. */
+  /** What happened to the spans so far; for tests and the exit line. */
   stats(): PipelineStats;
+  /** The settings the exit line names when it counts lost spans. */
+  lossContext: Omit<LossContext, 'flushTimeoutMs'>;
 }
 
 export interface PipelineStats extends ExportStats {
@@ -43,7 +49,7 @@ export function buildPipeline(config: ResolvedConfig): BuiltPipeline {
 
   const localStore = config.endpoint ? undefined : new LocalStoreExporter(config.tracesDir, config.storeMaxBytes);
   const otlp = config.endpoint
-    ? new OtlpHttpExporter({ url: config.endpoint, headers: config.headers, timeoutMs: config.exportTimeoutMs, compression: config.compression, tls: config.tls })
+    ? new OtlpHttpExporter({ url: config.endpoint, headers: config.headers, timeoutMs: config.exportTimeoutMs, compression: config.compression, tls: config.tls, holdMs: Math.min(MAX_HOLD_MS, Math.floor(config.flushTimeoutMs / 3)) })
     : undefined;
   const exporter = localStore ?? otlp!;
   debug(config.endpoint ? `exporting to ${new URL(config.endpoint).origin}` : `no endpoint set: writing to the local store ${config.tracesDir}`);
@@ -83,8 +89,9 @@ export function buildPipeline(config: ResolvedConfig): BuiltPipeline {
     stats: () => ({
       queued: batch.queueLength(),
       droppedQueueFull: batch.dropped,
-      ...(otlp?.stats ?? { exported: 0, failed: batch.failed, lostAtExit: 0, sentAtExit: 0 }),
+      ...(otlp?.stats ?? { exported: 0, failed: batch.failed, unconfirmed: 0, unconfirmedAtExit: 0, sentAtExit: 0 }),
     }),
+    lossContext: { endpoint: config.endpoint, maxQueueSize: config.maxQueueSize, exportTimeoutMs: config.exportTimeoutMs },
   };
 }
 
