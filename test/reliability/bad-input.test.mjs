@@ -1,4 +1,4 @@
-// Issue 7, "Bad input": garbage in every configuration variable, awkward values
+// Bad input: garbage in every configuration variable, awkward values
 // handed to the span API, provider answers of unexpected shape, and an SDK whose
 // shape drifted. The app always runs as it would without the agent; the agent
 // says what is wrong in one line per variable, encodes what it can, caps sizes,

@@ -1,4 +1,4 @@
-// Issue 7, "Concurrency and load": 200 concurrent streamed calls under the
+// Concurrency and load: 200 concurrent streamed calls under the
 // preload with a live collector (every span made is received, no cross-talk of
 // parents or identity, the heap after GC back within 10% of its start), and the
 // ways a process can end up with more than one of us: worker threads, a second

@@ -1,4 +1,4 @@
-// Issue 7, "Endpoint faults": a script and a long-running server, each against
+// Endpoint faults: a script and a long-running server, each against
 // an OTLP endpoint that is not listening, refusing connections, answering
 // 400/401/403/404/413/429 (Retry-After)/500/503, hanging, resetting
 // mid-response, or slow (5 s). The app's output and exit code never change, a

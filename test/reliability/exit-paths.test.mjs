@@ -1,4 +1,4 @@
-// Issue 7, "Process exit paths": however the process ends, the spans made
+// Process exit paths: however the process ends, the spans made
 // before the end reach the endpoint (within a bounded delay), and the end
 // itself looks exactly as it does without tracing: same exit code, same
 // signal, same crash message, and an app's own signal handlers keep control.

@@ -1,4 +1,4 @@
-// Shared by the reliability tests (issue 7): a private build of the package,
+// Shared by the reliability tests: a private build of the package,
 // spawned apps (scripts and long-running servers) with the preload, endpoints
 // that misbehave on demand, and the measurements the fault matrix reports.
 import { execFileSync, spawn } from 'node:child_process';

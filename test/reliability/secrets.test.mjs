@@ -1,4 +1,4 @@
-// Issue 7, "Secrets": API keys (the `apiKey` option, Authorization, x-api-key
+// Secrets: API keys (the `apiKey` option, Authorization, x-api-key
 // and api-key headers) never reach a span or the agent's output, CATALYST_DEBUG
 // included; the OTLP token and headers go to the configured endpoint only and
 // are never printed; an https endpoint behind a private CA works with
