@@ -16,7 +16,7 @@ import { AgentsAttr, contentSwitches, endAttributes, errorOf, mappingOf, spanKin
  * that context to provider calls and manual spans made inside the SDK's
  * current span.
  *
- * Shape decisions (README "OpenAI Agents SDK"):
+ * Shape decisions (docs/integrations/openai-agents.md):
  * - the SDK trace is a CHAIN root named after the workflow, unless the run sits
  *   inside a span of the app's (an agentSpan): then that span is the parent;
  * - task and turn spans are runner bookkeeping: no span, children move up;
