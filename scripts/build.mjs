@@ -4,11 +4,12 @@
 // OTel SDK costs ~7 ms bundled against ~70 ms as separate files). tsc checks
 // types and writes the .d.ts files. Each entry also gets a thin ESM wrapper.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync, chmodSync, existsSync, readdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync, chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { CORES, checkCoreExports, checkNoDefaultImports, coreEntry, sharedCore } from './shared-core.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // `--out DIR` builds elsewhere (inside the repo, so node_modules still resolves), for parallel work.
@@ -70,10 +71,10 @@ const lazyFiles = {
 };
 for (const c of lazyChunks) entries[c.chunk] = c.source;
 
-await build({
+// Modules every bundle needs live once, in the shared cores (scripts/shared-core.mjs); every other
+// bundle requires them. Bundles in a subfolder (dist/vendor/) reach them one level up.
+const common = {
   absWorkingDir: root,
-  entryPoints: Object.fromEntries(Object.entries(entries).filter(([name, src]) => existsSync(join(root, src)) && !(name === 'cli' && process.argv.includes('--no-cli')))),
-  outdir: dist,
   bundle: true,
   platform: 'node',
   target: 'node20.6',
@@ -82,10 +83,25 @@ await build({
   // Loader hooks must stay real files (they register themselves by path); the rest is opt-in and lazy.
   // SDKs are the app's: an integration only ever receives them from a hook or from the caller.
   external: ['require-in-the-middle', '@opentelemetry/instrumentation', ...SDK_PACKAGES],
-  plugins: [lazyFiles],
   logLevel: 'warning',
   legalComments: 'none',
-});
+};
+for (const core of CORES) await checkCoreExports(root, core, [lazyFiles]);
+const built = Object.entries(entries).filter(([name, src]) => existsSync(join(root, src)) && !(name === 'cli' && process.argv.includes('--no-cli')));
+const byDepth = new Map();
+for (const entry of built) {
+  const depth = entry[0].split('/').length - 1;
+  byDepth.set(depth, [...(byDepth.get(depth) ?? []), entry]);
+}
+await Promise.all([
+  ...CORES.map((core) =>
+    build({ ...common, stdin: coreEntry(root, core), outfile: join(dist, `${core.name}.js`), plugins: [lazyFiles, sharedCore(root, { building: core.name, prefix: './' })] }),
+  ),
+  ...[...byDepth].map(([depth, group]) =>
+    build({ ...common, entryPoints: Object.fromEntries(group), outdir: dist, plugins: [lazyFiles, sharedCore(root, { prefix: depth ? '../'.repeat(depth) : './' })] }),
+  ),
+]);
+checkNoDefaultImports(built.map(([name]) => [`${name}.js`, readFileSync(join(dist, `${name}.js`), 'utf8')]));
 
 // The off-thread ESM loader is registered by URL, so it ships as a file of its own (an ES module).
 await build({
