@@ -7,10 +7,8 @@ import { scrubSecrets } from './secrets';
 
 const PREFIX = '[catalyst-tracing]';
 
-// Kept on globalThis: every bundle of the package (preload, API, subpaths) must share one "already said" set.
-const KEY = Symbol.for('@catalyst/tracing.report');
-type ReportState = { said: Set<string>; debug: boolean };
-const shared = ((globalThis as Record<symbol, unknown>)[KEY] ??= { said: new Set<string>(), debug: false }) as ReportState;
+// Module state: every bundle of the package requires this module from dist/core.js, so one copy holds it.
+const shared = { said: new Set<string>(), debug: false };
 const said = shared.said;
 
 export function setDebug(on: boolean): void {

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { CORES, coreOfFile } from '../../scripts/shared-core.mjs';
+import { runChild } from '../harness/run-child.mjs';
+
+// The shape of the built package: each shared module lives in one file of
+// dist/ (its core), which every bundle requires; none inlines its own copy, so
+// module state is one per process and dist/ carries each module once.
+const dist = process.env.CATALYST_TEST_DIST;
+const require = createRequire(import.meta.url);
+
+/** esbuild marks each module it inlines with a `// <path>` line (paths relative to the repo). */
+function inlinedModules(file) {
+  const paths = new Set();
+  for (const m of readFileSync(file, 'utf8').matchAll(/^\/\/ ((?:src|hooks|node_modules)\/\S+\.[cm]?[jt]s)$/gm)) paths.add(m[1]);
+  return paths;
+}
+
+/** Every CommonJS bundle of dist/ (the off-thread ESM loader and the ESM faces are not bundles that share modules). */
+function bundles(dir) {
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory() && !['esm', 'types', 'hooks'].includes(e.name)) out.push(...bundles(join(dir, e.name)));
+    else if (e.isFile() && e.name.endsWith('.js')) out.push(join(dir, e.name));
+  }
+  return out;
+}
+
+function coreOf(path) {
+  if (!path.startsWith('node_modules/')) return coreOfFile(path);
+  return CORES.find((c) => c.packages.some((p) => path.startsWith(`node_modules/${p}/`)))?.name;
+}
+
+describe.skipIf(!dist)('dist/ shape (needs the built dist: npm test sets CATALYST_TEST_DIST)', () => {
+  it('inlines each shared module into its core only, and every core holds its members', () => {
+    const seen = new Map();
+    for (const file of bundles(dist)) {
+      for (const path of inlinedModules(file)) {
+        const core = coreOf(path);
+        if (core) seen.set(path, [...(seen.get(path) ?? []), relative(dist, file)]);
+      }
+    }
+    const misplaced = [...seen].filter(([path, files]) => files.length !== 1 || files[0] !== `${coreOf(path)}.js`);
+    expect(misplaced).toEqual([]);
+    // The markers are there to be found: a build that stopped writing them would pass the check above vacuously.
+    for (const key of ['src/state.ts', 'src/diagnostics/report.ts', 'src/config/config.ts', 'src/trace/write.ts', 'src/semconv/attr.ts']) {
+      expect(seen.get(key)).toEqual([`${coreOf(key)}.js`]);
+    }
+    expect([...seen.keys()].some((p) => p.startsWith('node_modules/@opentelemetry/api/'))).toBe(true);
+  });
+
+  it('start-up with an SDK loaded loads dist/core.js but not the span-writing core', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'catalyst-shape-'));
+    try {
+      const script = join(dir, 'app.cjs');
+      writeFileSync(
+        script,
+        `const { OpenAI } = require(${JSON.stringify(require.resolve('openai'))});
+new OpenAI({ apiKey: 'sk-test', baseURL: 'http://127.0.0.1:9' });
+const loaded = Object.keys(require.cache).filter((f) => f.startsWith(${JSON.stringify(dist)})).map((f) => f.slice(${dist.length + 1}));
+console.log(JSON.stringify(loaded.sort()));\n`,
+      );
+      const r = await runChild({ script, cwd: dir, preload: 'require', registerPath: join(dist, 'register.js') });
+      expect(r.stderr).toBe('');
+      const loaded = JSON.parse(r.stdout.trim());
+      expect(loaded).toContain('core.js');
+      expect(loaded).toContain('lazy-openai.js');
+      expect(loaded).not.toContain('core-trace.js');
+      expect(loaded).not.toContain('lazy-pipeline.js');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
