@@ -30,6 +30,7 @@ export const CORES = [
       'src/integrations/registry.ts',
       'src/integrations/install.ts',
       'src/integrations/shape.ts',
+      'src/integrations/targets.ts',
       'hooks/',
     ],
     packages: [],

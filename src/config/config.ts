@@ -29,7 +29,6 @@ export interface ConfigResult {
 
 const TRACES_PATH = '/v1/traces';
 
-export { DEFAULT_PRIVACY };
 
 /**
  * The integration names configuration accepts, handed in by the caller (the

@@ -1,7 +1,6 @@
 import { context, type Context } from '@opentelemetry/api';
 import { getState } from '../state';
 import { safely } from './safe';
-import { unwrapMethod, wrapMethod } from './wrap-method';
 
 /**
  * The request body as a Stainless SDK (openai, @anthropic-ai/sdk) sent it.
@@ -35,21 +34,6 @@ interface BuiltRequest {
   req?: { body?: unknown };
 }
 
-type AnyFn = (...args: any[]) => any;
-
-/** Wraps `buildRequest` where the client class (or a base class) defines it. Returns whether it is now observed. */
-export function observeRequestBuilder(clientClass: unknown): boolean {
-  const owner = builderOwner((clientClass as { prototype?: object } | undefined)?.prototype);
-  if (!owner) return false;
-  wrapMethod(owner, 'buildRequest', (original) => makeBuilderWrapper(original));
-  return true;
-}
-
-export function unobserveRequestBuilder(clientClass: unknown): void {
-  const owner = builderOwner((clientClass as { prototype?: object } | undefined)?.prototype);
-  if (owner) unwrapMethod(owner, 'buildRequest');
-}
-
 /**
  * Whether `client` builds its requests through an observed `buildRequest`
  * (a subclass's own, such as AzureOpenAI's, calls up to it). If not, the
@@ -73,31 +57,23 @@ export function expectSentBody(parent: Context, receive: (sent: string | undefin
   return parent.setValue(RECEIVER, receiver);
 }
 
-/** The nearest prototype that defines `buildRequest`: the client class's own, or the base class it inherits. */
-function builderOwner(proto: object | undefined): object | undefined {
-  for (let p = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
-    if (Object.prototype.hasOwnProperty.call(p, 'buildRequest') && typeof (p as Record<string, unknown>).buildRequest === 'function') return p;
+/**
+ * Called by the observed `buildRequest` (request-builder.ts) for each request
+ * it builds: hands the body to the receiver of the context it runs in, once.
+ */
+export function observeBuilt(built: unknown): void {
+  const receiver = context.active().getValue(RECEIVER) as Receiver | undefined;
+  if (!receiver || receiver.done) return;
+  receiver.done = true;
+  if (built && typeof (built as Promise<BuiltRequest>).then === 'function') {
+    // Observed from the side: the SDK gets its own promise back, rejection and all.
+    (built as Promise<BuiltRequest>).then(
+      (b) => deliver(receiver, b),
+      () => undefined,
+    );
+  } else {
+    deliver(receiver, built as BuiltRequest);
   }
-  return undefined;
-}
-
-function makeBuilderWrapper(original: AnyFn): AnyFn {
-  return function observedBuildRequest(this: unknown, ...args: unknown[]) {
-    const receiver = context.active().getValue(RECEIVER) as Receiver | undefined;
-    const built = original.apply(this, args);
-    if (!receiver || receiver.done) return built;
-    receiver.done = true;
-    if (built && typeof (built as Promise<BuiltRequest>).then === 'function') {
-      // Observed from the side: the SDK gets its own promise back, rejection and all.
-      (built as Promise<BuiltRequest>).then(
-        (b) => deliver(receiver, b),
-        () => undefined,
-      );
-    } else {
-      deliver(receiver, built as BuiltRequest);
-    }
-    return built;
-  };
 }
 
 function deliver(receiver: Receiver, built: BuiltRequest | undefined): void {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeUsage } from '../../src/semconv/usage';
 import { applyPrivacy } from '../../src/trace/privacy';
-import { DEFAULT_PRIVACY } from '../../src/config/config';
+import { DEFAULT_PRIVACY } from '../../src/config/privacy';
 import { safeJson } from '../../src/trace/encode';
 
 describe('normalizeUsage', () => {

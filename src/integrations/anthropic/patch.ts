@@ -2,7 +2,7 @@ import { resolveClass } from '../shape';
 import type { IntegrationPatcher, PatchContext } from '../types';
 import { wrapMethod, unwrapMethod } from '../../instrumentation/wrap-method';
 import { deferred } from '../../instrumentation/deferred';
-import { observeRequestBuilder, unobserveRequestBuilder } from '../../instrumentation/sent-body';
+import { observeRequestBuilder, unobserveRequestBuilder } from '../../instrumentation/request-builder';
 import type { Resource } from './calls';
 
 /**
