@@ -1,5 +1,5 @@
 import type { TlsFiles } from '../config/types';
-import type { SendOutcome } from './http-send';
+import type { AnswerBody, SendOutcome } from './http-send';
 
 /**
  * The synchronous export for the 'exit' event (process.exit, an uncaught
@@ -35,10 +35,12 @@ export interface ExitResult {
   reason?: string;
   /** The budget ran out before the endpoint answered. */
   timedOut?: boolean;
+  /** Accepted requests' answers that had a body (a partial_success, say), the first few. */
+  answers?: AnswerBody[];
 }
 
 /** Shared buffer layout: [0] done flag, [1] byte length of the JSON result, then the JSON bytes. */
-const RESULT_BYTES = 4096;
+const RESULT_BYTES = 16384;
 
 // Runs in a bare eval worker: node:http(s) only. Writes {ok, failure} as JSON into the shared buffer.
 const SENDER = `
@@ -49,8 +51,9 @@ const out = new Uint8Array(job.shared, 8);
 const url = new URL(job.url);
 const mod = require(url.protocol === 'https:' ? 'node:https' : 'node:http');
 let left = job.bodies.length, ok = 0, failure;
+const answers = [];
 const finish = () => {
-  const bytes = Buffer.from(JSON.stringify({ ok, failure })).subarray(0, out.length);
+  const bytes = Buffer.from(JSON.stringify({ ok, failure, answers })).subarray(0, out.length);
   out.set(bytes);
   Atomics.store(ctrl, 1, bytes.length);
   Atomics.store(ctrl, 0, 1);
@@ -58,11 +61,23 @@ const finish = () => {
 };
 for (const body of job.bodies) {
   let settled = false;
-  const settle = (f) => { if (settled) return; settled = true; if (f) failure = failure || f; else ok++; if (--left === 0) finish(); };
+  const settle = (f, answer) => {
+    if (settled) return;
+    settled = true;
+    if (f) failure = failure || f;
+    else { ok++; if (answer && answers.length < 8) answers.push(answer); }
+    if (--left === 0) finish();
+  };
   try {
     const req = mod.request(url, { method: 'POST', headers: { ...job.headers, 'content-length': body.byteLength }, ca: job.tls.ca, cert: job.tls.cert, key: job.tls.key, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => settle(res.statusCode >= 200 && res.statusCode < 300 ? undefined : { status: res.statusCode }));
+      // The first KB of the answer: enough for a partial_success or an error message.
+      const parts = [];
+      let kept = 0;
+      res.on('data', (c) => { if (kept < 1024) { parts.push(c); kept += c.length; } });
+      res.on('end', () => {
+        const answer = kept > 0 ? { contentType: res.headers['content-type'], body: Buffer.concat(parts).subarray(0, 1024).toString('base64') } : undefined;
+        settle(res.statusCode >= 200 && res.statusCode < 300 ? undefined : { status: res.statusCode, ...answer }, answer);
+      });
       res.on('error', (e) => settle({ status: res.statusCode, code: e.code, message: e.message }));
     });
     req.on('error', (e) => settle({ code: e.code, message: e.message }));
@@ -95,7 +110,8 @@ export function sendAtExit(job: ExitJob): ExitResult {
   const waited = Atomics.wait(ctrl, 0, 0, Math.max(1, job.timeoutMs));
   const elapsedMs = Date.now() - started;
   if (waited === 'timed-out' && Atomics.load(ctrl, 0) === 0) return { ok: 0, elapsedMs, timedOut: true, reason: `no answer within ${job.timeoutMs} ms` };
-  let parsed: { ok?: number; failure?: { status?: number; code?: string; message?: string } } | undefined;
+  type SentAnswer = { contentType?: string; body?: string };
+  let parsed: { ok?: number; failure?: { status?: number; code?: string; message?: string } & SentAnswer; answers?: SentAnswer[] } | undefined;
   try {
     const length = Atomics.load(ctrl, 1);
     parsed = JSON.parse(Buffer.from(new Uint8Array(shared, 8, length)).toString('utf8'));
@@ -104,10 +120,11 @@ export function sendAtExit(job: ExitJob): ExitResult {
   }
   if (!parsed) return { ok: 0, elapsedMs, reason: 'no readable answer from the exit sender' };
   const f = parsed.failure;
+  const answer = (a: SentAnswer | undefined): AnswerBody => ({ contentType: a?.contentType, body: a?.body ? Buffer.from(a.body, 'base64') : undefined });
   const failure: ExitResult['failure'] = f
     ? f.code || f.message
       ? { ok: false, status: f.status, error: Object.assign(new Error(f.message ?? f.code ?? 'error'), { code: f.code }) }
-      : { ok: false, status: f.status }
+      : { ok: false, status: f.status, ...answer(f) }
     : undefined;
-  return { ok: parsed.ok ?? 0, elapsedMs, failure };
+  return { ok: parsed.ok ?? 0, elapsedMs, failure, answers: parsed.answers?.map(answer) };
 }

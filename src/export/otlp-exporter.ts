@@ -1,12 +1,13 @@
 import type * as http from 'node:http';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { TlsFiles } from '../config/types';
+import type { OtlpProtocol, TlsFiles } from '../config/types';
 import { debug, reportInternalError, warnOnce } from '../diagnostics/report';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
-import { describeExportFault, safeEndpoint } from './export-faults';
+import { describeExportFault, describeRejectedSpans, safeEndpoint, withEndpointMessage } from './export-faults';
 import { createAgent, postOnce, type SendOutcome } from './http-send';
 import { sendAtExit } from './exit-sender';
+import { otlpEncoding, type OtlpEncoding } from './otlp-encoding';
 
 export interface OtlpExporterOptions {
   /** The full traces URL. */
@@ -16,6 +17,8 @@ export interface OtlpExporterOptions {
   /** Upper bound on one batch: every attempt and every wait between attempts. */
   timeoutMs: number;
   compression: 'gzip' | 'none';
+  /** http/protobuf or http/json, as the configuration decided. */
+  protocol: OtlpProtocol;
   tls: TlsFiles;
 }
 
@@ -28,6 +31,8 @@ export interface ExportStats {
   lostAtExit: number;
   /** Spans the exit path sent synchronously. */
   sentAtExit: number;
+  /** Spans in accepted batches that the endpoint said it did not keep (OTLP partial_success). */
+  rejected: number;
 }
 
 /** Retry-After values above this are capped: a broken header must not stop export for a day. */
@@ -40,7 +45,7 @@ const MIN_SPLIT_BYTES = 256 * 1024;
 const MAX_BACKOFF_MS = 4000;
 
 /**
- * OTLP/HTTP JSON export, written for the faults an app meets in the field.
+ * OTLP/HTTP export (protobuf by default, JSON on request: otlp-encoding.ts), written for the faults an app meets in the field.
  * - A batch gets a bounded budget (`timeoutMs`) for all its attempts; retryable
  *   faults (429/502/503/504, network errors, timeouts) are retried with backoff
  *   inside it, others are not. Retry-After pauses every batch until it passes.
@@ -49,14 +54,14 @@ const MAX_BACKOFF_MS = 4000;
  * - Sockets are unref'd, so an export in flight never keeps a script alive.
  * - Bodies in flight are kept until they settle, so the exit path can send
  *   them synchronously if the process ends first.
- * The JSON serializer (OTel's own) is loaded on the first export, not at start-up.
+ * The serializers (OTel's own) are loaded on the first export, not at start-up.
  */
 export class OtlpHttpExporter implements SpanExporter {
-  readonly stats: ExportStats = { exported: 0, failed: 0, lostAtExit: 0, sentAtExit: 0 };
+  readonly stats: ExportStats = { exported: 0, failed: 0, lostAtExit: 0, sentAtExit: 0, rejected: 0 };
   private readonly url: URL;
   private readonly headers: Record<string, string>;
   private agent?: http.Agent;
-  private serializer?: { serializeRequest(spans: ReadableSpan[]): Uint8Array | undefined };
+  private readonly encoding: OtlpEncoding;
   /** Spans handed to export() and not yet confirmed or given up on: what the exit path must still send. */
   private readonly unconfirmed = new Set<ReadableSpan>();
   private readonly settling = new Set<Promise<void>>();
@@ -69,9 +74,10 @@ export class OtlpHttpExporter implements SpanExporter {
 
   constructor(private readonly options: OtlpExporterOptions) {
     this.url = new URL(options.url);
+    this.encoding = otlpEncoding(options.protocol);
     this.headers = {
       ...options.headers,
-      'content-type': 'application/json',
+      'content-type': this.encoding.contentType,
       'user-agent': `${PACKAGE_NAME}/${PACKAGE_VERSION} node/${process.versions.node}`,
       ...(options.compression === 'gzip' ? { 'content-encoding': 'gzip' } : {}),
     };
@@ -110,7 +116,8 @@ export class OtlpHttpExporter implements SpanExporter {
     if (outcome.ok) {
       if (this.failing) debug(`export to ${this.url.origin} recovered`);
       this.failing = false;
-      this.stats.exported += spans.length;
+      const rejected = this.noteAnswer(outcome, spans.length);
+      this.stats.exported += spans.length - rejected;
       return undefined;
     }
     // Too large for this endpoint: smaller requests may pass. Not for small bodies: an endpoint that refuses those is misconfigured.
@@ -121,8 +128,8 @@ export class OtlpHttpExporter implements SpanExporter {
     this.stats.failed += spans.length;
     const fault = describeExportFault(outcome, this.options.url);
     // A batch the endpoint rejected (400, 413) says nothing about the next one; a down or refusing endpoint does.
-    if (fault.retryable || outcome.status === undefined || [401, 403, 404].includes(outcome.status)) this.failing = true;
-    warnOnce(`export:${fault.key}`, fault.message);
+    if (fault.retryable || outcome.status === undefined || [401, 403, 404, 415].includes(outcome.status)) this.failing = true;
+    warnOnce(`export:${fault.key}`, withEndpointMessage(fault.message, this.encoding.readAnswer(outcome).message));
     debug(`export of ${spans.length} span(s) failed (${fault.key})`);
     return outcome.error ?? new Error(fault.key);
   }
@@ -192,7 +199,9 @@ export class OtlpHttpExporter implements SpanExporter {
     }
     const result = sendAtExit({ url: this.options.url, headers: this.headers, tls: this.options.tls, bodies, timeoutMs: budgetMs });
     if (result.ok === bodies.length) {
-      this.stats.sentAtExit += count;
+      let rejected = 0;
+      for (const answer of result.answers ?? []) rejected += this.noteAnswer({ status: 200, ...answer }, count - rejected);
+      this.stats.sentAtExit += count - rejected;
       debug(`exit: ${count} span(s) sent synchronously in ${result.elapsedMs} ms`);
       return;
     }
@@ -201,20 +210,34 @@ export class OtlpHttpExporter implements SpanExporter {
       warnOnce('exit-unconfirmed', `the OTLP endpoint ${safeEndpoint(this.options.url)} did not confirm ${count} span(s) within ${flushTimeoutMs} ms (CATALYST_FLUSH_TIMEOUT_MS) as the process exited; they may be lost.`);
     } else if (result.failure) {
       const fault = describeExportFault(result.failure, this.options.url);
-      warnOnce(`export:${fault.key}`, fault.message);
+      warnOnce(`export:${fault.key}`, withEndpointMessage(fault.message, this.encoding.readAnswer(result.failure).message));
     } else {
       debug(`exit: sending ${count} span(s) failed (${result.reason ?? 'unknown'})`);
     }
   }
 
   private serialize(spans: ReadableSpan[]): Uint8Array {
-    if (!this.serializer) {
-      const { JsonTraceSerializer } = require('./otlp-vendor') as typeof import('./otlp-vendor');
-      this.serializer = JsonTraceSerializer;
+    const body = this.encoding.serialize(spans);
+    return this.options.compression === 'gzip' ? (require('node:zlib') as typeof import('node:zlib')).gzipSync(body) : body;
+  }
+
+  /**
+   * An accepted batch's answer: spans the endpoint rejected (partial_success)
+   * are counted and reported once, in its words. Returns how many it rejected.
+   */
+  private noteAnswer(answer: { status?: number; contentType?: string; body?: Uint8Array }, sent: number): number {
+    const said = this.encoding.readAnswer(answer);
+    const rejected = Math.min(said.rejectedSpans ?? 0, sent);
+    if (rejected > 0) {
+      this.stats.rejected += rejected;
+      const fault = describeRejectedSpans(rejected, said.message, this.options.url);
+      warnOnce(`export:${fault.key}`, fault.message);
+      debug(`the endpoint rejected ${rejected} of ${sent} span(s)`);
+    } else if (said.message) {
+      // OTLP lets an endpoint warn while keeping everything: worth one line.
+      warnOnce('export:partial-success-warning', `the OTLP endpoint ${safeEndpoint(this.options.url)} accepted the spans with a warning: ${JSON.stringify(said.message)}`);
     }
-    const json = this.serializer.serializeRequest(spans);
-    if (!json) throw new Error('the OTLP serializer returned nothing');
-    return this.options.compression === 'gzip' ? (require('node:zlib') as typeof import('node:zlib')).gzipSync(json) : json;
+    return rejected;
   }
 
   private async deliver(body: Uint8Array): Promise<SendOutcome> {
