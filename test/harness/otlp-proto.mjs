@@ -60,9 +60,10 @@ export function decodeTraceRequestProto(bytes) {
  */
 export function encodeTraceRequestProto(request) {
   const t = type('ExportTraceServiceRequest');
-  const problem = t.verify(request);
+  const message = t.fromObject(request);
+  const problem = t.verify(message);
   if (problem) throw new Error(`not an ExportTraceServiceRequest: ${problem}`);
-  return t.encode(t.fromObject(request)).finish();
+  return t.encode(message).finish();
 }
 
 /** An ExportTraceServiceResponse, with partial_success when given. @param {{ rejectedSpans?: number, errorMessage?: string }} [partial] */
