@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { startFakeProvider } from '../harness/fake-provider.mjs';
 import { startCollector } from '../harness/collector.mjs';
 import { decodeTraceRequestProto } from '../harness/otlp-proto.mjs';
-import { agentLines, appStdout, buildDist, limit, runScript } from './helpers.mjs';
+import { agentLines, appStdout, buildDist, limit, lineOf, runScript } from './helpers.mjs';
 
 /** @type {string} */
 let DIST;
@@ -141,5 +141,15 @@ describe.concurrent("the endpoint's answers", () => {
     expect(r.code).toBe(0);
     await c.waitForSpans(4, 3000);
     expect(r.agent).toEqual([expect.stringMatching(/rejected 1 span\(s\).*The endpoint said: "one bad span"$/)]);
+  }));
+});
+
+describe('start-up', () => {
+  it('loads the serializers at the first export, not at start-up', () => two(async () => {
+    const c = await collector();
+    const r = await runScript(DIST, 'lazy-vendor.cjs', { env: { CATALYST_OTLP_ENDPOINT: c.url } });
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(lineOf(r.stdout, 'LOADED')).toEqual({ atStart: false, afterSpan: false, afterExport: true });
+    expectEncoding(c, PROTO);
   }));
 });
