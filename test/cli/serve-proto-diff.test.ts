@@ -9,6 +9,7 @@ import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+// @ts-expect-error: the harness is plain JavaScript
 import { encodeTraceRequestProto } from '../harness/otlp-proto.mjs';
 import { decodeProtoRequest, ProtoError } from '../../src/cli/serve/otlp-proto';
 import { startReceiver, type Receiver } from '../../src/cli/serve/receiver';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { otlpEncoding } from '../../src/export/otlp-encoding';
+// @ts-expect-error: the harness is plain JavaScript
 import { decodeTraceRequestProto, encodeStatusProto, encodeTraceResponseProto } from '../harness/otlp-proto.mjs';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
