@@ -117,7 +117,8 @@ describe.concurrent("the endpoint's answers", () => {
     expect(r.code).toBe(0);
     await c.waitForSpans(4, 3000);
     expect(c.requests.length).toBeGreaterThan(1);
-    expect(r.agent).toEqual([expect.stringMatching(/rejected 2 span\(s\) of a batch it accepted \(partial success\).*The endpoint said: "span name too long \[31m"$/)]);
+    // The first batch may hold one span only (the 50 ms delay): no more than it held is counted.
+    expect(r.agent).toEqual([expect.stringMatching(/rejected [12] span\(s\) of a batch it accepted \(partial success\).*The endpoint said: "span name too long \[31m"$/)]);
   }));
 
   it.each([
