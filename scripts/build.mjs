@@ -52,7 +52,7 @@ const integrationFolders = readdirSync(join(root, 'src/integrations'), { withFil
   .filter((d) => d.isDirectory() && existsSync(join(root, 'src/integrations', d.name, 'patch.ts')))
   .map((d) => d.name);
 const lazyChunks = [
-  { importer: 'src/export/otlp-exporter.ts', specifier: './otlp-vendor', chunk: 'vendor/otlp-http', source: 'src/export/otlp-vendor.ts' },
+  { importer: 'src/export/otlp-encoding.ts', specifier: './otlp-vendor', chunk: 'vendor/otlp-http', source: 'src/export/otlp-vendor.ts' },
   { importer: 'src/agent.ts', specifier: './export/pipeline', chunk: 'lazy-pipeline', source: 'src/export/pipeline.ts' },
   { importer: 'src/agent.ts', specifier: './export/lifecycle', chunk: 'lazy-lifecycle', source: 'src/export/lifecycle.ts' },
   ...integrationFolders.map((name) => ({ importer: 'src/integrations/registry.ts', specifier: `./${name}/patch`, chunk: `lazy-${name}`, source: `src/integrations/${name}/patch.ts` })),

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_STORE_MAX_MB, DEFAULT_STORE_SUBDIR, MAX_STORE_MB } from '../store/format';
-import type { CatalystOptions, PrivacyConfig, ResolvedConfig, TlsFiles } from './types';
+import type { CatalystOptions, OtlpProtocol, PrivacyConfig, ResolvedConfig, TlsFiles } from './types';
 import { DEFAULT_PRIVACY } from './privacy';
 import { isSendableHeaderValue, parseBoolean, parseHeaderList, parseHttpUrl, parseKeyValueList, parseList, parsePositiveInt, type Parsed } from './parse';
 import { maskConfigValue, rememberSecret } from '../diagnostics/secrets';
@@ -160,13 +160,16 @@ export function resolveConfig(rawOptions: CatalystOptions, env: Env, integration
     if (v === 'gzip' || v === 'none') compression = v;
     else problems.push(`${compressionSource.name}=${quote(compressionSource.raw)} is invalid: expected gzip or none; sending uncompressed`);
   }
-  const protocolSource = first('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL');
+  // http/protobuf is the OTel exporter default, and some receivers (Arize Phoenix among them) take nothing else.
+  let protocol: OtlpProtocol = 'http/protobuf';
+  const protocolSource = options.protocol !== undefined ? { name: 'setup({ protocol })', raw: options.protocol } : first('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL');
   if (protocolSource) {
     const v = protocolSource.raw.trim().toLowerCase();
-    if (v === 'grpc') {
-      problems.push(`${protocolSource.name}=grpc is not supported: spans are sent as OTLP/HTTP (JSON), which a gRPC-only port (4317) does not accept; point the endpoint at the collector's HTTP port (4318)`);
-    } else if (v !== 'http/json' && v !== 'http/protobuf') {
-      problems.push(`${protocolSource.name}=${quote(protocolSource.raw)} is invalid: expected http/protobuf, http/json or grpc; sending OTLP/HTTP JSON`);
+    if (v === 'http/protobuf' || v === 'http/json') protocol = v;
+    else if (v === 'grpc') {
+      problems.push(`${protocolSource.name}=grpc is not supported: spans are sent as OTLP/HTTP (protobuf), which a gRPC-only port (4317) does not accept; point the endpoint at the collector's HTTP port (4318)`);
+    } else {
+      problems.push(`${protocolSource.name}=${quote(protocolSource.raw)} is invalid: expected http/protobuf, http/json or grpc; sending OTLP/HTTP protobuf`);
     }
   }
   const tls: TlsFiles = {};
@@ -254,6 +257,7 @@ export function resolveConfig(rawOptions: CatalystOptions, env: Env, integration
     flushTimeoutMs: int('CATALYST_FLUSH_TIMEOUT_MS', 1500, MAX_FLUSH_TIMEOUT_MS),
     exportTimeoutMs,
     compression,
+    protocol,
     tls,
     maxQueueSize: int('CATALYST_MAX_QUEUE_SIZE', 2048, MAX_QUEUE_SIZE),
     scheduledDelayMs: int('OTEL_BSP_SCHEDULE_DELAY', 1000, 60_000),
@@ -296,7 +300,7 @@ function checkOptions(raw: unknown, problems: string[]): CatalystOptions {
   const isString = (v: unknown): boolean => typeof v === 'string';
   const isBool = (v: unknown): boolean => typeof v === 'boolean';
   const isNames = (v: unknown): boolean => Array.isArray(v) && v.every((n) => typeof n === 'string');
-  for (const key of ['endpoint', 'token', 'serviceName', 'serviceVersion', 'tracesDir']) expect(key, isString, 'a string');
+  for (const key of ['endpoint', 'token', 'protocol', 'serviceName', 'serviceVersion', 'tracesDir']) expect(key, isString, 'a string');
   for (const key of ['debug', 'autoInstrument']) expect(key, isBool, 'true or false');
   for (const key of ['instrumentations', 'disabledInstrumentations']) expect(key, isNames, 'an array of integration names');
   if (Array.isArray(options.instrumentations)) options.instrumentations = (options.instrumentations as string[]).map((n) => n.trim().toLowerCase()).filter(Boolean);

@@ -4,6 +4,8 @@ export interface CatalystOptions {
   endpoint?: string;
   /** Sent as `Authorization: Bearer <token>`, only to the endpoint. */
   token?: string;
+  /** How spans are encoded on the wire: `http/protobuf` (the default) or `http/json`. */
+  protocol?: OtlpProtocol;
   serviceName?: string;
   serviceVersion?: string;
   /** Give SDK modules or classes to patch directly, e.g. `{ openai: OpenAI }` (bundled apps). */
@@ -36,6 +38,9 @@ export interface PrivacyConfig {
   maxAttributeLength: number;
 }
 
+/** The OTLP/HTTP encodings the exporter speaks (OTEL_EXPORTER_OTLP_PROTOCOL); gRPC is not one of them. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
 export interface TlsFiles {
   /** Trusted CA certificates (replaces Node's default list, as in the OTel SDKs; NODE_EXTRA_CA_CERTS adds to it instead). */
   ca?: string;
@@ -64,6 +69,8 @@ export interface ResolvedConfig {
   exportTimeoutMs: number;
   /** Request body compression (OTEL_EXPORTER_OTLP_TRACES_COMPRESSION / OTEL_EXPORTER_OTLP_COMPRESSION). */
   compression: 'gzip' | 'none';
+  /** Request body encoding: setup({ protocol }), else OTEL_EXPORTER_OTLP_TRACES_PROTOCOL / OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf. */
+  protocol: OtlpProtocol;
   /** PEM text for TLS to the endpoint, read from the OTEL_EXPORTER_OTLP_*CERTIFICATE / *CLIENT_KEY files. */
   tls: TlsFiles;
   maxQueueSize: number;

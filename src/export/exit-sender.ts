@@ -1,5 +1,5 @@
 import type { TlsFiles } from '../config/types';
-import { parseRetryAfter, type SendOutcome } from './http-send';
+import { parseRetryAfter, type AnswerBody, type SendOutcome } from './http-send';
 
 /**
  * The synchronous export for the 'exit' event (a script's natural end,
@@ -39,6 +39,8 @@ export interface BodyResult {
   state: BodyState;
   /** Why it was not accepted (refused or broken), in the exporter's terms. */
   failure?: Extract<SendOutcome, { ok: false }>;
+  /** An accepted body's answer, when it had one (a partial_success, say): its first KB. */
+  answer?: AnswerBody;
 }
 
 export interface ExitResult {
@@ -50,12 +52,14 @@ export interface ExitResult {
 }
 
 const STATES: BodyState[] = ['pending', 'ok', 'refused', 'broken'];
-/** Room for one body's failure, as JSON. */
-const FAILURE_BYTES = 512;
+/** Of an answer's body, what the worker hands back: enough for a partial_success or an error message. */
+const ANSWER_BYTES = 1024;
+/** Room for one body's outcome (its failure, or its answer), as JSON: the answer base64-encoded, and the rest. */
+const SLOT_BYTES = 2048;
 
 // Runs in a bare eval worker: node:http(s) only.
 // Shared buffer: Int32 [0] done flag, [1] bodies settled; per body i, Int32 [2 + 2i] its state
-// (index into STATES) and [3 + 2i] the byte length of its failure JSON; then FAILURE_BYTES per body.
+// (index into STATES) and [3 + 2i] the byte length of its outcome JSON; then SLOT_BYTES per body.
 const SENDER = `
 const { workerData } = require('node:worker_threads');
 const job = workerData;
@@ -63,11 +67,11 @@ const n = job.bodies.length;
 const ctrl = new Int32Array(job.shared, 0, 2 + 2 * n);
 const url = new URL(job.url);
 const mod = require(url.protocol === 'https:' ? 'node:https' : 'node:http');
-const settle = (i, state, failure) => {
+const settle = (i, state, outcome) => {
   if (Atomics.load(ctrl, 2 + 2 * i) !== 0) return;
-  if (failure) {
-    const out = new Uint8Array(job.shared, 4 * (2 + 2 * n) + i * ${FAILURE_BYTES}, ${FAILURE_BYTES});
-    const bytes = Buffer.from(JSON.stringify(failure)).subarray(0, out.length);
+  if (outcome) {
+    const out = new Uint8Array(job.shared, 4 * (2 + 2 * n) + i * ${SLOT_BYTES}, ${SLOT_BYTES});
+    const bytes = Buffer.from(JSON.stringify(outcome)).subarray(0, out.length);
     out.set(bytes);
     Atomics.store(ctrl, 3 + 2 * i, bytes.length);
   }
@@ -84,8 +88,14 @@ job.bodies.forEach((body, i) => {
       answered = true;
       const status = res.statusCode;
       const broken = (e) => settle(i, 3, { status, code: (e && e.code) || 'ECONNRESET', message: (e && e.message) || 'the answer was cut off', midResponse: true });
-      res.resume();
-      res.on('end', () => status >= 200 && status < 300 ? settle(i, 1) : settle(i, 2, { status, retryAfter: res.headers['retry-after'] }));
+      const parts = [];
+      let kept = 0;
+      res.on('data', (c) => { if (kept < ${ANSWER_BYTES}) { parts.push(c); kept += c.length; } });
+      res.on('end', () => {
+        const answer = kept > 0 ? { contentType: res.headers['content-type'], body: Buffer.concat(parts).subarray(0, ${ANSWER_BYTES}).toString('base64') } : undefined;
+        if (status >= 200 && status < 300) settle(i, 1, answer);
+        else settle(i, 2, { status, retryAfter: res.headers['retry-after'], ...answer });
+      });
       res.on('error', broken);
       res.on('aborted', broken);
       res.on('close', () => { if (!res.complete) broken(); });
@@ -101,7 +111,7 @@ export function sendAtExit(job: ExitJob): ExitResult {
   const started = Date.now();
   const n = job.bodies.length;
   const header = 4 * (2 + 2 * n);
-  const shared = new SharedArrayBuffer(header + n * FAILURE_BYTES);
+  const shared = new SharedArrayBuffer(header + n * SLOT_BYTES);
   const ctrl = new Int32Array(shared, 0, 2 + 2 * n);
   try {
     const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
@@ -123,20 +133,40 @@ export function sendAtExit(job: ExitJob): ExitResult {
   Atomics.wait(ctrl, 0, 0, Math.max(1, job.deadline - Date.now()));
   const bodies = job.bodies.map((_, i): BodyResult => {
     const state = STATES[Atomics.load(ctrl, 2 + 2 * i)] ?? 'pending';
-    // The worker writes a failure before the state that goes with it: a settled state's failure is complete.
-    const failure = state === 'refused' || state === 'broken' ? readFailure(shared, header + i * FAILURE_BYTES, Atomics.load(ctrl, 3 + 2 * i)) : undefined;
+    if (state === 'pending') return { state };
+    // The worker writes an outcome before the state that goes with it: a settled state's outcome is complete.
+    const outcome = readOutcome(shared, header + i * SLOT_BYTES, Atomics.load(ctrl, 3 + 2 * i));
+    if (state === 'ok') return outcome ? { state, answer: answerOf(outcome) } : { state };
+    const failure = outcome && failureOf(outcome);
     return failure ? { state, failure } : { state };
   });
   return { bodies, elapsedMs: Date.now() - started };
 }
-function readFailure(shared: SharedArrayBuffer, offset: number, length: number): BodyResult['failure'] {
+interface SentOutcome {
+  status?: number;
+  code?: string;
+  message?: string;
+  retryAfter?: string;
+  midResponse?: boolean;
+  contentType?: string;
+  /** base64 */
+  body?: string;
+}
+
+function readOutcome(shared: SharedArrayBuffer, offset: number, length: number): SentOutcome | undefined {
   if (length <= 0) return undefined;
-  let f: { status?: number; code?: string; message?: string; retryAfter?: string; midResponse?: boolean };
   try {
-    f = JSON.parse(Buffer.from(new Uint8Array(shared, offset, length)).toString('utf8'));
+    return JSON.parse(Buffer.from(new Uint8Array(shared, offset, length)).toString('utf8')) as SentOutcome;
   } catch {
     return undefined;
   }
+}
+
+function answerOf(o: SentOutcome): AnswerBody {
+  return { contentType: o.contentType, body: o.body ? Buffer.from(o.body, 'base64') : undefined };
+}
+
+function failureOf(f: SentOutcome): BodyResult['failure'] {
   const error = f.code || f.message ? Object.assign(new Error(f.message ?? f.code ?? 'error'), { code: f.code }) : undefined;
   return {
     ok: false,
@@ -144,5 +174,6 @@ function readFailure(shared: SharedArrayBuffer, offset: number, length: number):
     ...(error ? { error } : {}),
     ...(f.midResponse ? { midResponse: true } : {}),
     ...(f.retryAfter !== undefined ? { retryAfterMs: parseRetryAfter(f.retryAfter) } : {}),
+    ...(f.body !== undefined ? answerOf(f) : {}),
   };
 }

@@ -35,6 +35,9 @@ export function describeExportFault(failure: Failure, endpoint: string): FaultRe
     if (status === 413) {
       return { key: 'http-413', retryable: false, message: `the OTLP endpoint ${where} says a batch is too large (HTTP 413); lower CATALYST_MAX_ATTRIBUTE_LENGTH. Those spans are dropped.` };
     }
+    if (status === 415) {
+      return { key: 'http-415', retryable: false, message: `the OTLP endpoint ${where} does not take this encoding (HTTP 415); OTEL_EXPORTER_OTLP_PROTOCOL chooses http/protobuf (the default) or http/json. Spans are dropped until it accepts them.` };
+    }
     if (status === 429) {
       const after = failure.retryAfterMs !== undefined ? `, retry after ${Math.ceil(failure.retryAfterMs / 1000)} s` : '';
       return { key: 'http-429', retryable: true, message: `the OTLP endpoint ${where} is rate-limiting exports (HTTP 429${after}); spans are dropped while it does, and ${RESUMES}.` };
@@ -78,6 +81,20 @@ export function describeExportFault(failure: Failure, endpoint: string): FaultRe
     return { key: `http-${status}`, retryable: RETRYABLE_STATUS.has(status), message: `the OTLP endpoint ${where} failed mid-answer (HTTP ${status}: ${text}); those spans are dropped. Export continues.` };
   }
   return { key: `other:${text.slice(0, 40)}`, retryable: false, message: `exporting spans to ${where} failed: ${text}. Export continues.` };
+}
+
+/** A fault's sentence with the endpoint's own words after it, when it gave any. */
+export function withEndpointMessage(message: string, said: string | undefined): string {
+  return said ? `${message} The endpoint said: ${JSON.stringify(said)}` : message;
+}
+
+/** A batch accepted in part (OTLP partial_success): the spans it did not keep, and why, in its words. */
+export function describeRejectedSpans(count: number, said: string | undefined, endpoint: string): FaultReport {
+  return {
+    key: 'partial-success',
+    retryable: false,
+    message: withEndpointMessage(`the OTLP endpoint ${safeEndpoint(endpoint)} rejected ${count} span(s) of a batch it accepted (partial success); those spans are dropped. Export continues.`, said),
+  };
 }
 
 /** Origin and path only: a URL can carry credentials in its user-info or query. */

@@ -19,8 +19,8 @@ const httpsModule = (): typeof https => require('node:https') as typeof https;
  * later, never once more: the request was started while the loop was alive.
  */
 export type SendOutcome =
-  | { ok: true; status: number }
-  | {
+  | ({ ok: true; status: number } & AnswerBody)
+  | ({
       ok: false;
       /** HTTP status, when the endpoint answered. */
       status?: number;
@@ -33,7 +33,16 @@ export type SendOutcome =
       staleSocket?: boolean;
       /** The connection broke after the answer had started. */
       midResponse?: boolean;
-    };
+    } & AnswerBody);
+
+/** The answer's body, read up to MAX_ANSWER_BYTES: partial-success counts and error messages are in it. */
+export interface AnswerBody {
+  contentType?: string;
+  body?: Uint8Array;
+}
+
+/** An ExportTraceServiceResponse or a Status is small; anything past this is read and dropped. */
+const MAX_ANSWER_BYTES = 64 * 1024;
 
 /** Keep-alive agents, so a busy app does not open a connection per batch. */
 export function createAgent(url: URL, tls: TlsFiles): http.Agent {
@@ -102,12 +111,18 @@ export function postOnce(
     req.on('response', (res) => {
       responded = true;
       const status = res.statusCode ?? 0;
-      // The body is never needed (partial-success details are not acted on); read and drop it.
-      res.resume();
+      const chunks: Buffer[] = [];
+      let kept = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (kept >= MAX_ANSWER_BYTES) return;
+        chunks.push(chunk);
+        kept += chunk.length;
+      });
       res.on('error', (error) => finish({ ok: false, status, error, midResponse: true }));
       res.on('end', () => {
-        if (status >= 200 && status < 300) finish({ ok: true, status });
-        else finish({ ok: false, status, retryAfterMs: parseRetryAfter(res.headers['retry-after']) });
+        const answer: AnswerBody = { contentType: res.headers['content-type'], body: kept > 0 ? Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES) : undefined };
+        if (status >= 200 && status < 300) finish({ ok: true, status, ...answer });
+        else finish({ ok: false, status, retryAfterMs: parseRetryAfter(res.headers['retry-after']), ...answer });
       });
       res.on('aborted', () => finish({ ok: false, status, midResponse: true, error: Object.assign(new Error('response aborted'), { code: 'ECONNRESET' }) }));
     });

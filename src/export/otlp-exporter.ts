@@ -1,11 +1,12 @@
 import type * as http from 'node:http';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { TlsFiles } from '../config/types';
+import type { OtlpProtocol, TlsFiles } from '../config/types';
 import { debug, reportInternalError, warnOnce } from '../diagnostics/report';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
-import { describeExportFault, type FaultReport } from './export-faults';
+import { describeExportFault, describeRejectedSpans, safeEndpoint, withEndpointMessage, type FaultReport } from './export-faults';
 import { createAgent, postOnce, type SendOutcome } from './http-send';
+import { otlpEncoding, type OtlpEncoding } from './otlp-encoding';
 import { sendAtExit } from './exit-sender';
 
 export interface OtlpExporterOptions {
@@ -16,6 +17,8 @@ export interface OtlpExporterOptions {
   /** Upper bound on one batch: every attempt and every wait between attempts. */
   timeoutMs: number;
   compression: 'gzip' | 'none';
+  /** http/protobuf or http/json, as the configuration decided. */
+  protocol: OtlpProtocol;
   tls: TlsFiles;
   /** How long a request in flight may keep a finished script alive for its answer (see postOnce). */
   holdMs: number;
@@ -36,6 +39,8 @@ export interface ExportStats {
   unconfirmedAtExit: number;
   /** Of `exported`, the spans the exit path sent synchronously. */
   sentAtExit: number;
+  /** Spans in accepted batches that the endpoint said it did not keep (OTLP partial_success). */
+  rejected: number;
 }
 
 /** Some spans and their serialized request body. */
@@ -74,14 +79,14 @@ const MIN_EXIT_SEND_MS = 100;
  * - Sockets are unref'd, so an export in flight never keeps a script alive.
  * - Bodies in flight are kept until they settle, so the exit path can send
  *   them synchronously if the process ends first.
- * The JSON serializer (OTel's own) is loaded on the first export, not at start-up.
+ * The serializers (OTel's own, protobuf by default and JSON on request: otlp-encoding.ts) are loaded on the first export, not at start-up.
  */
 export class OtlpHttpExporter implements SpanExporter {
-  readonly stats: ExportStats = { exported: 0, failed: 0, unconfirmed: 0, unconfirmedAtExit: 0, sentAtExit: 0 };
+  readonly stats: ExportStats = { exported: 0, failed: 0, unconfirmed: 0, unconfirmedAtExit: 0, sentAtExit: 0, rejected: 0 };
   private readonly url: URL;
   private readonly headers: Record<string, string>;
   private agent?: http.Agent;
-  private serializer?: { serializeRequest(spans: ReadableSpan[]): Uint8Array | undefined };
+  private readonly encoding: OtlpEncoding;
   /** Spans handed to export() and not yet confirmed or given up on: what the exit path must still send. */
   private readonly unconfirmed = new Set<ReadableSpan>();
   private readonly settling = new Set<Promise<void>>();
@@ -98,9 +103,10 @@ export class OtlpHttpExporter implements SpanExporter {
 
   constructor(private readonly options: OtlpExporterOptions) {
     this.url = new URL(options.url);
+    this.encoding = otlpEncoding(options.protocol);
     this.headers = {
       ...options.headers,
-      'content-type': 'application/json',
+      'content-type': this.encoding.contentType,
       'user-agent': `${PACKAGE_NAME}/${PACKAGE_VERSION} node/${process.versions.node}`,
       ...(options.compression === 'gzip' ? { 'content-encoding': 'gzip' } : {}),
     };
@@ -137,7 +143,7 @@ export class OtlpHttpExporter implements SpanExporter {
     if (outcome.ok) {
       if (this.failing) debug(`export to ${this.url.origin} recovered`);
       this.failing = false;
-      this.settle(spans, 'exported');
+      this.settle(spans, 'exported', this.noteAnswer(outcome, spans.length));
       return undefined;
     }
     // Too large for this endpoint: smaller requests may pass. Not for small bodies: an endpoint that refuses those is misconfigured.
@@ -146,8 +152,8 @@ export class OtlpHttpExporter implements SpanExporter {
     this.settle(spans, outcome.timedOut || outcome.midResponse ? 'unconfirmed' : 'failed');
     const fault = describeExportFault(outcome, this.options.url);
     // A batch the endpoint rejected (400, 413) says nothing about the next one; a down or refusing endpoint does.
-    if (fault.retryable || outcome.status === undefined || [401, 403, 404].includes(outcome.status)) this.failing = true;
-    this.warn(fault);
+    if (fault.retryable || outcome.status === undefined || [401, 403, 404, 415].includes(outcome.status)) this.failing = true;
+    this.warn(this.inTheirWords(fault, outcome));
     debug(`export of ${spans.length} span(s) failed (${fault.key})`);
     return outcome.error ?? new Error(fault.key);
   }
@@ -156,10 +162,16 @@ export class OtlpHttpExporter implements SpanExporter {
    * Counts each span once, and only while it is still ours to count: spans the
    * exit path took over (see exportAtExit) are counted there.
    */
-  private settle(spans: ReadableSpan[], as: Settled): void {
+  private settle(spans: ReadableSpan[], as: Settled, rejected = 0): void {
     let n = 0;
     for (const span of spans) if (this.unconfirmed.delete(span)) n++;
-    this.stats[as] += n;
+    // Spans an accepted batch did not keep (partial_success) were counted as rejected by noteAnswer.
+    this.stats[as] += n - Math.min(rejected, n);
+  }
+
+  /** A fault's sentence with the endpoint's own message (a google.rpc.Status, say), when its answer had one. */
+  private inTheirWords(fault: FaultReport, answer: { status?: number; contentType?: string; body?: Uint8Array }): FaultReport {
+    return { ...fault, message: withEndpointMessage(fault.message, this.encoding.readAnswer(answer).message) };
   }
 
   private warn(fault: FaultReport): void {
@@ -253,12 +265,13 @@ export class OtlpHttpExporter implements SpanExporter {
       const result = sendAtExit({ url: this.options.url, headers: this.headers, tls: this.options.tls, bodies: parts.map((p) => p.body), deadline });
       debug(`exit: round ${round}, ${spanCount(parts)} span(s) in ${parts.length} request(s): ${result.bodies.map((b) => b.state).join(', ')} after ${result.elapsedMs} ms${result.reason ? ` (${result.reason})` : ''}`);
       const again: ExitPart[] = [];
-      result.bodies.forEach(({ state, failure }, i) => {
+      result.bodies.forEach(({ state, failure, answer }, i) => {
         const part = parts[i];
         const n = part.spans.length;
         if (state === 'ok') {
-          this.stats.exported += n;
-          this.stats.sentAtExit += n;
+          const kept = n - (answer ? this.noteAnswer({ status: 200, ...answer }, n) : 0);
+          this.stats.exported += kept;
+          this.stats.sentAtExit += kept;
           return;
         }
         if (state === 'pending') {
@@ -275,7 +288,7 @@ export class OtlpHttpExporter implements SpanExporter {
           }
         }
         this.stats[state === 'broken' ? 'unconfirmed' : 'failed'] += n;
-        fault ??= failure && describeExportFault(failure, this.options.url);
+        fault ??= failure && this.inTheirWords(describeExportFault(failure, this.options.url), failure);
       });
       parts = again;
     }
@@ -297,14 +310,29 @@ export class OtlpHttpExporter implements SpanExporter {
   }
 
   private serialize(spans: ReadableSpan[]): Uint8Array {
-    if (!this.serializer) {
-      const { JsonTraceSerializer } = require('./otlp-vendor') as typeof import('./otlp-vendor');
-      this.serializer = JsonTraceSerializer;
-    }
-    const json = this.serializer.serializeRequest(spans);
-    if (!json) throw new Error('the OTLP serializer returned nothing');
-    return this.options.compression === 'gzip' ? (require('node:zlib') as typeof import('node:zlib')).gzipSync(json) : json;
+    const body = this.encoding.serialize(spans);
+    return this.options.compression === 'gzip' ? (require('node:zlib') as typeof import('node:zlib')).gzipSync(body) : body;
   }
+
+  /**
+   * An accepted batch's answer: spans the endpoint rejected (partial_success)
+   * are counted and reported once, in its words. Returns how many it rejected.
+   */
+  private noteAnswer(answer: { status?: number; contentType?: string; body?: Uint8Array }, sent: number): number {
+    const said = this.encoding.readAnswer(answer);
+    const rejected = Math.min(said.rejectedSpans ?? 0, sent);
+    if (rejected > 0) {
+      this.stats.rejected += rejected;
+      const fault = describeRejectedSpans(rejected, said.message, this.options.url);
+      warnOnce(`export:${fault.key}`, fault.message);
+      debug(`the endpoint rejected ${rejected} of ${sent} span(s)`);
+    } else if (said.message) {
+      // OTLP lets an endpoint warn while keeping everything: worth one line.
+      warnOnce('export:partial-success-warning', `the OTLP endpoint ${safeEndpoint(this.options.url)} accepted the spans with a warning: ${JSON.stringify(said.message)}`);
+    }
+    return rejected;
+  }
+
 
   private async deliver(body: Uint8Array): Promise<SendOutcome> {
     const deadline = Date.now() + this.options.timeoutMs;

@@ -49,7 +49,7 @@ export function buildPipeline(config: ResolvedConfig): BuiltPipeline {
 
   const localStore = config.endpoint ? undefined : new LocalStoreExporter(config.tracesDir, config.storeMaxBytes);
   const otlp = config.endpoint
-    ? new OtlpHttpExporter({ url: config.endpoint, headers: config.headers, timeoutMs: config.exportTimeoutMs, compression: config.compression, tls: config.tls, holdMs: Math.min(MAX_HOLD_MS, Math.floor(config.flushTimeoutMs / 3)) })
+    ? new OtlpHttpExporter({ url: config.endpoint, headers: config.headers, timeoutMs: config.exportTimeoutMs, compression: config.compression, protocol: config.protocol, tls: config.tls, holdMs: Math.min(MAX_HOLD_MS, Math.floor(config.flushTimeoutMs / 3)) })
     : undefined;
   const exporter = localStore ?? otlp!;
   debug(config.endpoint ? `exporting to ${new URL(config.endpoint).origin}` : `no endpoint set: writing to the local store ${config.tracesDir}`);
@@ -89,7 +89,7 @@ export function buildPipeline(config: ResolvedConfig): BuiltPipeline {
     stats: () => ({
       queued: batch.queueLength(),
       droppedQueueFull: batch.dropped,
-      ...(otlp?.stats ?? { exported: 0, failed: batch.failed, unconfirmed: 0, unconfirmedAtExit: 0, sentAtExit: 0 }),
+      ...(otlp?.stats ?? { exported: 0, failed: batch.failed, unconfirmed: 0, unconfirmedAtExit: 0, sentAtExit: 0, rejected: 0 }),
     }),
     lossContext: { endpoint: config.endpoint, maxQueueSize: config.maxQueueSize, exportTimeoutMs: config.exportTimeoutMs },
   };

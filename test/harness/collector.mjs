@@ -16,7 +16,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
  *   resource: Record<string, unknown>, scope: { name: string, version: string | undefined },
  * }} DecodedSpan  kind uses OTLP numbering: see SPAN_KIND.
  * @typedef {{ headers: import('node:http').IncomingHttpHeaders, contentType: string, bytes: number, body: Buffer, error?: string }} CollectorRequest
- * @typedef {'ok' | 'hang' | 'reset' | { status: number, retryAfter?: string } | { delayMs: number }} CollectorBehavior
+ * @typedef {'ok' | 'hang' | 'reset' | { status: number, retryAfter?: string, answer?: Answer } | { delayMs: number } | { partialSuccess: { rejectedSpans: number, errorMessage: string }, answer?: Answer }} CollectorBehavior
+ *   An error status is answered with a google.rpc.Status as JSON unless `answer` says otherwise
+ *   ('protobuf': a binary Status; 'text': text/plain; 'request': in the request's encoding).
+ *   `partialSuccess` keeps the spans and answers 200 with an ExportTraceServiceResponse carrying
+ *   it, in the request's encoding unless `answer` says otherwise.
+ * @typedef {'json' | 'protobuf' | 'text' | 'request'} Answer
  */
 
 /**
@@ -57,10 +62,14 @@ export async function startCollector(options = {}) {
       return;
     }
     if (typeof current === 'object' && 'status' in current) {
-      const headers = /** @type {Record<string, string>} */ ({ 'content-type': 'application/json' });
+      const message = `collector configured to answer ${current.status}`;
+      const as = current.answer === 'request' ? (contentType === 'application/x-protobuf' ? 'protobuf' : 'json') : (current.answer ?? 'json');
+      const headers = /** @type {Record<string, string>} */ ({ 'content-type': as === 'protobuf' ? 'application/x-protobuf' : as === 'text' ? 'text/plain; charset=utf-8' : 'application/json' });
       if (current.retryAfter !== undefined) headers['retry-after'] = current.retryAfter;
       res.writeHead(current.status, headers);
-      res.end(JSON.stringify({ code: 14, message: `collector configured to answer ${current.status}` }));
+      if (as === 'protobuf') res.end((await import('./otlp-proto.mjs')).encodeStatusProto(14, message));
+      else if (as === 'text') res.end(`${current.status} ${message}`);
+      else res.end(JSON.stringify({ code: 14, message }));
       return;
     }
     if (typeof current === 'object' && 'delayMs' in current) await sleep(current.delayMs);
@@ -76,6 +85,17 @@ export async function startCollector(options = {}) {
       record.error = /** @type {Error} */ (err).message;
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ code: 3, message: record.error }));
+      return;
+    }
+    if (typeof current === 'object' && 'partialSuccess' in current) {
+      const as = !current.answer || current.answer === 'request' ? (contentType === 'application/x-protobuf' ? 'protobuf' : 'json') : current.answer;
+      if (as === 'protobuf') {
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end((await import('./otlp-proto.mjs')).encodeTraceResponseProto(current.partialSuccess));
+      } else {
+        const { rejectedSpans, errorMessage } = current.partialSuccess;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ partialSuccess: { rejectedSpans: String(rejectedSpans), errorMessage } }));
+      }
+      for (const check of waiters) check();
       return;
     }
     // An empty ExportTraceServiceResponse means "all accepted", in the request's encoding.

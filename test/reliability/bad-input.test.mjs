@@ -255,6 +255,8 @@ describe('a batch too large for the endpoint', () => {
       expect(limited.spans).toHaveLength(values.length * 5);
       // Bodies over 4 MB are split before sending; this endpoint's 3 MB limit made it split some further.
       expect(limited.refused.length).toBeGreaterThan(0);
+      // Every part, re-sent or split, in the default encoding.
+      expect(new Set(limited.contentTypes)).toEqual(new Set(['application/x-protobuf']));
     } finally {
       await limited.close();
     }

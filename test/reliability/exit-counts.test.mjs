@@ -54,7 +54,7 @@ describe.concurrent('the exit line', () => {
     const r = await runScript(DIST, 'script.cjs', { env: { FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: c.url } });
     expect(r.code).toBe(0);
     expect(agentLines(r.stderr)).toEqual([
-      `[catalyst-tracing] the OTLP endpoint ${at(c.url)} rejected a batch (HTTP 400); those spans are dropped. Export continues. At exit: 4 span(s) failed to export.`,
+      `[catalyst-tracing] the OTLP endpoint ${at(c.url)} rejected a batch (HTTP 400); those spans are dropped. Export continues. The endpoint said: "collector configured to answer 400" At exit: 4 span(s) failed to export.`,
     ]);
   }));
 
@@ -66,7 +66,7 @@ describe.concurrent('the exit line', () => {
     expect(r.code).toBe(0);
     expect(c.requests.length).toBeGreaterThan(1);
     expect(agentLines(r.stderr)).toEqual([
-      expect.stringMatching(/rejected a batch \(HTTP 400\); those spans are dropped\. Export continues\.$/),
+      expect.stringMatching(/rejected a batch \(HTTP 400\); those spans are dropped\. Export continues\. The endpoint said: "collector configured to answer 400"$/),
       '[catalyst-tracing] at exit: 5 span(s) failed to export.',
     ]);
   }));

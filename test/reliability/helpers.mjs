@@ -393,7 +393,10 @@ export async function startSizeLimitedCollector(maxBytes) {
   const spans = [];
   /** @type {number[]} */
   const refused = [];
+  /** @type {string[]} every request's content type, refused ones included */
+  const contentTypes = [];
   const server = createHttpServer(async (req, res) => {
+    contentTypes.push(String(req.headers['content-type']));
     const parts = [];
     for await (const p of req) parts.push(p);
     const body = Buffer.concat(parts);
@@ -411,6 +414,7 @@ export async function startSizeLimitedCollector(maxBytes) {
     url: `http://127.0.0.1:${port}`,
     spans,
     refused,
+    contentTypes,
     close: () =>
       new Promise((res) => {
         server.close(() => res(undefined));

@@ -99,6 +99,25 @@ describe('resolveConfig', () => {
     expect(config.privacy.base64ImageMaxLength).toBe(100);
     expect(config.privacy.maxAttributeLength).toBe(10);
   });
+
+  it('encodes as http/protobuf by default; setup(), then the traces variable, then the general one choose', () => {
+    const protocol = (options: object, env: Record<string, string>) => resolveConfig(options, env);
+    expect(protocol({}, {}).config.protocol).toBe('http/protobuf');
+    expect(protocol({}, { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).config.protocol).toBe('http/json');
+    expect(protocol({}, { OTEL_EXPORTER_OTLP_PROTOCOL: ' HTTP/JSON ' }).config.protocol).toBe('http/json');
+    expect(protocol({}, { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).config.protocol).toBe('http/protobuf');
+    expect(protocol({}, { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }).config.protocol).toBe('http/json');
+    expect(protocol({ protocol: 'http/json' }, { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' }).config.protocol).toBe('http/json');
+    // A blank OTEL_* value is unset: the default holds.
+    expect(protocol({}, { OTEL_EXPORTER_OTLP_PROTOCOL: '' })).toMatchObject({ config: { protocol: 'http/protobuf' }, problems: [] });
+    const grpc = protocol({}, { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' });
+    expect(grpc.config.protocol).toBe('http/protobuf');
+    expect(grpc.problems).toEqual([expect.stringMatching(/^OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=grpc is not supported: spans are sent as OTLP\/HTTP \(protobuf\).*4318/)]);
+    const bad = protocol({ protocol: 'thrift' }, {});
+    expect(bad.config.protocol).toBe('http/protobuf');
+    expect(bad.problems).toEqual(['setup({ protocol })="thrift" is invalid: expected http/protobuf, http/json or grpc; sending OTLP/HTTP protobuf']);
+    expect(protocol({ protocol: 42 }, {}).problems).toEqual(['setup({ protocol }) must be a string, not the number 42; it is ignored']);
+  });
 });
 
 describe('envPrivacy', () => {
