@@ -36,6 +36,13 @@ async function collector() {
 const two = limit(2);
 const APP = 'before-exit.cjs';
 const FLUSH_MS = 1500;
+/**
+ * The agent aims its exit work at the budget less 50 ms; on a loaded 2-core
+ * machine a blocked thread can wake a little late. The bound here is about
+ * the budget being kept, not about the scheduler: a flush that ignored it
+ * would take the endpoint's full timeout (10 s).
+ */
+const EXIT_WORK_BOUND_MS = FLUSH_MS + 250;
 const content = (/** @type {any} */ s) => String(s.attributes['llm.input_messages.0.message.content'] ?? '');
 const asked = (/** @type {string[]} */ tags) => tags.map((t) => `[${t}] Capital of France?`).sort();
 /** What the app prints, but for the timings that differ on every run. */
@@ -81,7 +88,7 @@ describe.concurrent("an app's own beforeExit listener", () => {
     const r = await runScript(DIST, APP, { env: { FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: c.url, ...env } });
     expect([r.code, output(r.stdout)]).toEqual([6, output(base.stdout)]);
     expect(agentLines(r.stderr)).toEqual([expect.stringMatching(/did not confirm 5 span\(s\) within 1500 ms/)]);
-    expect(exitWork(r.stdout)).toBeLessThanOrEqual(FLUSH_MS);
+    expect(exitWork(r.stdout)).toBeLessThanOrEqual(EXIT_WORK_BOUND_MS);
     expect(r.exitDelayMs).toBeLessThan(EXIT_DELAY_BOUND_MS);
   }));
 
@@ -108,7 +115,7 @@ describe.concurrent('the exit path against a hanging endpoint', () => {
     // The sender waited for the endpoint (the request reached it), then gave up inside the budget.
     expect(c.requests.length).toBeGreaterThan(0);
     expect(exitWork(r.stdout)).toBeGreaterThan(FLUSH_MS / 2);
-    expect(exitWork(r.stdout)).toBeLessThanOrEqual(FLUSH_MS);
+    expect(exitWork(r.stdout)).toBeLessThanOrEqual(EXIT_WORK_BOUND_MS);
     expect(r.exitDelayMs).toBeLessThan(EXIT_DELAY_BOUND_MS);
   }));
 });
