@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+// @ts-expect-error: the harness is plain JavaScript
 import { decodeTraceRequestProto } from '../harness/otlp-proto.mjs';
 import type { OtlpExporterOptions } from '../../src/export/otlp-exporter';
 
