@@ -80,6 +80,8 @@ describe('BoundedBatchProcessor: schedule', () => {
     end(makeSpans(25));
     await nextTurn();
     expect(exporter.batches.map((b) => b.spans.length)).toEqual([10]);
+    // Spans ending meanwhile do not start a second export either.
+    end(makeSpans(2));
     await vi.advanceTimersByTimeAsync(5000);
     expect(exporter.batches).toHaveLength(1);
     exporter.answer();
@@ -87,8 +89,10 @@ describe('BoundedBatchProcessor: schedule', () => {
     expect(exporter.batches.map((b) => b.spans.length)).toEqual([10, 10]);
     exporter.answer();
     // The rest is a partial batch: it waits the delay.
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(exporter.batches.map((b) => b.spans.length)).toEqual([10, 10, 5]);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(exporter.batches).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(exporter.batches.map((b) => b.spans.length)).toEqual([10, 10, 7]);
   });
 
   it('ignores spans that are not sampled', async () => {
@@ -173,7 +177,7 @@ describe('BoundedBatchProcessor: the bounded queue and its counts', () => {
     expect(processor.failed).toBe(20);
   });
 
-  it('drops nothing after shutdown is asked for and exports nothing more', async () => {
+  it('after shutdown: exports nothing more, and counts nothing as dropped', async () => {
     const { exporter, processor, end } = setUp();
     end(makeSpans(2));
     const done = processor.shutdown();
