@@ -130,6 +130,26 @@ describe('BoundedBatchProcessor: schedule', () => {
   });
 });
 
+describe('BoundedBatchProcessor: never keeps a process alive', () => {
+  const refTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+  it('its batch timer and its export guard are unref\'d', async () => {
+    vi.useRealTimers();
+    const { exporter, processor, end } = setUp();
+    const spans = makeSpans(3);
+    // Counted right around the call that creates each timer: nothing else runs in between.
+    let before = refTimers();
+    end(spans);
+    expect(refTimers()).toBe(before);
+    before = refTimers();
+    const flushed = processor.forceFlush();
+    expect(exporter.batches).toHaveLength(1);
+    expect(refTimers()).toBe(before);
+    exporter.answer();
+    await flushed;
+  });
+});
+
 describe('BoundedBatchProcessor: the bounded queue and its counts', () => {
   it('drops and counts spans beyond maxQueueSize while the exporter is busy, warning once', async () => {
     const { exporter, processor, end } = setUp({ maxQueueSize: 20, maxBatchSize: 10 });

@@ -106,6 +106,25 @@ describe('OtlpHttpExporter.exportAtExit', () => {
     expect(server.requests.flat()).toEqual(spans.map((s) => s.name));
   });
 
+  it('sends gzip bodies when compression is on', async () => {
+    const { server, exporter } = await setUp(undefined, { compression: 'gzip' });
+    const spans = makeSpans(3);
+    exporter.exportAtExit(spans, Date.now() + 10_000);
+    expect(exporter.stats).toMatchObject({ exported: 3, sentAtExit: 3 });
+    await server.waitFor(1);
+    expect(server.requests.flat()).toEqual(spans.map((s) => s.name));
+  });
+
+  it('counts an answer cut off at exit as unconfirmed, and a refused connection as failed with its fault', async () => {
+    const { exporter } = await setUp(['break']);
+    expect(exporter.exportAtExit(makeSpans(2), Date.now() + 10_000)?.key).toBe('net-mid-response');
+    expect(exporter.stats).toMatchObject({ unconfirmed: 2, failed: 0, exported: 0 });
+    const port = await closedPort();
+    const refused = new OtlpHttpExporter(exporterOptions(`http://127.0.0.1:${port}/v1/traces`));
+    expect(refused.exportAtExit(makeSpans(3), Date.now() + 10_000)?.key).toBe('net-ECONNREFUSED');
+    expect(refused.stats).toMatchObject({ failed: 3, unconfirmed: 0, exported: 0 });
+  });
+
   it('sends again what is still in flight, and counts each span once', async () => {
     const { server, exporter } = await setUp(['hang', { status: 200 }], { timeoutMs: 500 });
     const inFlight = makeSpans(3, 0, 'flight');

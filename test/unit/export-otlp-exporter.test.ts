@@ -125,6 +125,17 @@ describe('OtlpHttpExporter: Retry-After', () => {
     expect(waited).toBeLessThan(5000);
   });
 
+  it('reads Retry-After given as an HTTP date', async () => {
+    fakeClock();
+    const { server, exporter } = await setUp((i) => (i === 0 ? { status: 429, headers: { 'retry-after': new Date(Date.now() + 4000).toUTCString() } } : { status: 200 }));
+    const result = await drive(exportSpans(exporter, makeSpans(1)));
+    expect(result.code).toBe(ExportResultCode.SUCCESS);
+    // The date has whole seconds: 3-4 s from now.
+    const waited = server.received[1].at - server.received[0].at;
+    expect(waited).toBeGreaterThanOrEqual(2900);
+    expect(waited).toBeLessThan(6000);
+  });
+
   it('caps Retry-After at 60 s', async () => {
     fakeClock();
     const { server, exporter } = await setUp((i) => (i === 0 ? { status: 429, headers: { 'retry-after': '3600' } } : { status: 200 }), { timeoutMs: 120_000 });
