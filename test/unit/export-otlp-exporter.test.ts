@@ -3,7 +3,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { OtlpHttpExporter, type OtlpExporterOptions } from '../../src/export/otlp-exporter';
 import { resetReported } from '../../src/diagnostics/report';
-import { exporterOptions, makeSpans, startLoopback, type Answer, type Loopback } from './export-loopback';
+import { exporterOptions, makeSpans, startLoopback, type Answer, type Loopback, type Received } from './export-loopback';
 
 /**
  * The OTLP exporter in-process, against a loopback endpoint that answers as
@@ -36,7 +36,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function setUp(answer: (index: number) => Answer, options: Partial<OtlpExporterOptions> = {}): Promise<{ server: Loopback; exporter: OtlpHttpExporter }> {
+async function setUp(answer: (index: number, request: Received) => Answer, options: Partial<OtlpExporterOptions> = {}): Promise<{ server: Loopback; exporter: OtlpHttpExporter }> {
   server = await startLoopback(answer);
   exporter = new OtlpHttpExporter(exporterOptions(server.url, options));
   return { server, exporter };
@@ -136,6 +136,18 @@ describe('OtlpHttpExporter: Retry-After', () => {
     expect(waited).toBeLessThan(6000);
   });
 
+  // Fails today: a batch skipped for a pause is reported as an HTTP 429 the endpoint never sent
+  // (the pause came from a 500's Retry-After), and marks the endpoint as failing. Make it `it` once
+  // the skipped batch reports the answer that asked for the pause.
+  it.fails('a batch skipped for a pause does not report an HTTP 429 the endpoint never sent', async () => {
+    fakeClock();
+    const { exporter } = await setUp((i) => (i === 0 ? { status: 500, headers: { 'retry-after': '30' } } : { status: 200 }), { timeoutMs: 1000 });
+    await drive(exportSpans(exporter, makeSpans(1)));
+    await drive(exportSpans(exporter, makeSpans(1)));
+    expect(stderr.join('')).toContain('HTTP 500');
+    expect(stderr.join('')).not.toContain('HTTP 429');
+  });
+
   it('caps Retry-After at 60 s', async () => {
     fakeClock();
     const { server, exporter } = await setUp((i) => (i === 0 ? { status: 429, headers: { 'retry-after': '3600' } } : { status: 200 }), { timeoutMs: 120_000 });
@@ -194,6 +206,21 @@ describe('OtlpHttpExporter: the per-batch time budget', () => {
     expect(server.received.length).toBeLessThanOrEqual(4);
     expect(took).toBeLessThanOrEqual(3000);
     expect(exporter.stats).toMatchObject({ exported: 0, failed: 3 });
+  });
+
+  // Fails today: each part of a split batch starts a budget of its own, so the retries before the 413
+  // and the retries of the parts add up past `timeoutMs` (here ~15 s for a 10 s budget). Make it `it`
+  // once the parts of a split batch share what is left of the batch's budget.
+  it.fails('keeps a batch split after HTTP 413 inside the one batch budget', async () => {
+    fakeClock();
+    // 503 to the first four attempts (0, ~0.5, ~1.5, ~3.5 s); the fifth (~7.5 s) is refused as too large;
+    // the parts get 503.
+    const { server, exporter } = await setUp((i, r) => (i >= 4 && r.bytes > 300_000 ? { status: 413 } : { status: 503 }), { timeoutMs: 10_000 });
+    const started = Date.now();
+    const result = await drive(exportSpans(exporter, makeSpans(16, 64 * 1024)), 100);
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect(server.received.some((r) => r.bytes <= 300_000)).toBe(true);
+    expect(Date.now() - started).toBeLessThanOrEqual(10_500);
   });
 
   it('gives up on a hanging endpoint when the budget is used up, and counts the spans unconfirmed', async () => {
