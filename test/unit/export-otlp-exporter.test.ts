@@ -112,6 +112,22 @@ describe('OtlpHttpExporter: statuses', () => {
   });
 });
 
+describe('OtlpHttpExporter: once the process starts to exit', () => {
+  it('makes one attempt per batch: no backoff, no waiting out a Retry-After', async () => {
+    fakeClock();
+    const { server, exporter } = await setUp((i) => (i === 0 ? { status: 503 } : { status: 429, headers: { 'retry-after': '2' } }));
+    exporter.beginExit();
+    const started = Date.now();
+    expect((await drive(exportSpans(exporter, makeSpans(1)))).code).toBe(ExportResultCode.FAILED);
+    expect((await drive(exportSpans(exporter, makeSpans(1)))).code).toBe(ExportResultCode.FAILED);
+    expect(server.received).toHaveLength(2);
+    // A third batch, within the 2 s asked for: not sent, and not waited for either.
+    expect((await drive(exportSpans(exporter, makeSpans(1)))).code).toBe(ExportResultCode.FAILED);
+    expect(server.received).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
 describe('OtlpHttpExporter: Retry-After', () => {
   it('waits as long as Retry-After says before the next attempt', async () => {
     fakeClock();
