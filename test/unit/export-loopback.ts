@@ -110,5 +110,5 @@ export async function startLoopback(answer: (index: number, request: Received) =
 
 /** Exporter options for a test: every field set in this one place. */
 export function exporterOptions(url: string, overrides: Partial<OtlpExporterOptions> = {}): OtlpExporterOptions {
-  return { url, headers: {}, timeoutMs: 10_000, compression: 'none', tls: {}, holdMs: 0, ...overrides };
+  return { url, headers: {}, timeoutMs: 10_000, compression: 'none', protocol: 'http/protobuf', tls: {}, holdMs: 0, ...overrides };
 }
