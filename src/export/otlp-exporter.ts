@@ -93,6 +93,8 @@ export class OtlpHttpExporter implements SpanExporter {
   /** Fault keys this exporter has warned about (the exit path folds a new one into its summary line instead). */
   private readonly warned = new Set<string>();
   private pausedUntil = 0;
+  /** The answer that asked for the pause (a 429, or a 5xx with Retry-After): what a batch skipped for it reports. */
+  private pauseCause?: Extract<SendOutcome, { ok: false }>;
   /** The last request that kept the process alive for its whole hold without an answer. */
   private lastHold?: { startedAt: number; expiredAt: number };
   /** The last batch failed (and none succeeded since): the exit path does not wait on a dead endpoint. */
@@ -118,7 +120,7 @@ export class OtlpHttpExporter implements SpanExporter {
       return;
     }
     for (const span of spans) this.unconfirmed.add(span);
-    const settled = this.exportPart(spans).then((error) => done(error ? { code: ExportResultCode.FAILED, error } : { code: ExportResultCode.SUCCESS }));
+    const settled = this.exportPart(spans, Date.now() + this.options.timeoutMs).then((error) => done(error ? { code: ExportResultCode.FAILED, error } : { code: ExportResultCode.SUCCESS }));
     this.settling.add(settled);
     void settled.finally(() => this.settling.delete(settled));
   }
@@ -129,7 +131,8 @@ export class OtlpHttpExporter implements SpanExporter {
    * must not take 511 others down with it. Resolves with the error of the first
    * part that failed, if any; never rejects.
    */
-  private async exportPart(spans: ReadableSpan[]): Promise<Error | undefined> {
+  /** One batch, or a part of one: `deadline` is the whole batch's, shared by its parts, however it is split. */
+  private async exportPart(spans: ReadableSpan[], deadline: number): Promise<Error | undefined> {
     let body: Uint8Array;
     try {
       body = this.serialize(spans);
@@ -138,8 +141,8 @@ export class OtlpHttpExporter implements SpanExporter {
       this.settle(spans, 'failed');
       return error as Error;
     }
-    if (body.byteLength > MAX_BODY_BYTES && spans.length > 1) return this.exportInParts(spans, body.byteLength);
-    const outcome = await this.deliver(body);
+    if (body.byteLength > MAX_BODY_BYTES && spans.length > 1) return this.exportInParts(spans, body.byteLength, deadline);
+    const outcome = await this.deliver(body, deadline);
     if (outcome.ok) {
       if (this.failing) debug(`export to ${this.url.origin} recovered`);
       this.failing = false;
@@ -147,7 +150,7 @@ export class OtlpHttpExporter implements SpanExporter {
       return undefined;
     }
     // Too large for this endpoint: smaller requests may pass. Not for small bodies: an endpoint that refuses those is misconfigured.
-    if (outcome.status === 413 && spans.length > 1 && body.byteLength > MIN_SPLIT_BYTES) return this.exportInParts(spans, body.byteLength * 2);
+    if (outcome.status === 413 && spans.length > 1 && body.byteLength > MIN_SPLIT_BYTES) return this.exportInParts(spans, body.byteLength * 2, deadline);
     // Sent, and then no answer in time or a broken one: the endpoint may well have taken them.
     this.settle(spans, outcome.timedOut || outcome.midResponse ? 'unconfirmed' : 'failed');
     const fault = describeExportFault(outcome, this.options.url);
@@ -180,14 +183,14 @@ export class OtlpHttpExporter implements SpanExporter {
   }
 
   /** As many parts as the size calls for (each re-checked: span sizes are uneven), two requests at a time. */
-  private async exportInParts(spans: ReadableSpan[], bytes: number): Promise<Error | undefined> {
+  private async exportInParts(spans: ReadableSpan[], bytes: number, deadline: number): Promise<Error | undefined> {
     const parts = Math.min(spans.length, Math.max(2, Math.ceil(bytes / MAX_BODY_BYTES)));
     const size = Math.ceil(spans.length / parts);
     const chunks: ReadableSpan[][] = [];
     for (let i = 0; i < spans.length; i += size) chunks.push(spans.slice(i, i + size));
     let firstError: Error | undefined;
     const lane = async (): Promise<void> => {
-      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) firstError ??= await this.exportPart(chunk);
+      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) firstError ??= await this.exportPart(chunk, deadline);
     };
     await Promise.all([lane(), lane()]);
     return firstError;
@@ -334,14 +337,13 @@ export class OtlpHttpExporter implements SpanExporter {
   }
 
 
-  private async deliver(body: Uint8Array): Promise<SendOutcome> {
-    const deadline = Date.now() + this.options.timeoutMs;
+  private async deliver(body: Uint8Array, deadline: number): Promise<SendOutcome> {
     let last: SendOutcome | undefined;
     for (let attempt = 1; ; attempt++) {
       const pause = this.pausedUntil - Date.now();
       if (pause > 0) {
         // Honour Retry-After for every batch, not only the one that got it; wait if it fits the budget.
-        if (this.exiting || Date.now() + pause >= deadline) return last ?? { ok: false, status: 429, retryAfterMs: pause };
+        if (this.exiting || Date.now() + pause >= deadline) return last ?? { ...(this.pauseCause ?? { ok: false, status: 429 }), retryAfterMs: pause };
         await sleep(pause);
       }
       const remaining = deadline - Date.now();
@@ -352,7 +354,10 @@ export class OtlpHttpExporter implements SpanExporter {
       // A keep-alive socket the server closed meanwhile: the request never reached it. Once more, at once.
       if (last.staleSocket && attempt <= 2) continue;
       if (last.status === 429 || (last.retryAfterMs !== undefined && last.status !== undefined && last.status >= 500)) {
-        if (last.retryAfterMs !== undefined) this.pausedUntil = Date.now() + Math.min(last.retryAfterMs, MAX_PAUSE_MS);
+        if (last.retryAfterMs !== undefined) {
+          this.pausedUntil = Date.now() + Math.min(last.retryAfterMs, MAX_PAUSE_MS);
+          this.pauseCause = last;
+        }
       }
       const fault = describeExportFault(last, this.options.url);
       if (!fault.retryable || this.exiting || this.stopped) return last;
