@@ -62,6 +62,16 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     files: [''],
     load: () => require('./openai-agents/patch').openaiAgentsPatcher,
   },
+  {
+    name: 'pi-ai',
+    aliases: ['piAi'],
+    packageName: '@mariozechner/pi-ai',
+    supportedMajors: [0],
+    // ESM only. The main entry: its namespace reaches the provider registry (getApiProviders) once the built-in
+    // providers are registered, which they are by the time its body has run.
+    files: [''],
+    load: () => require('./pi-ai/patch').piAiPatcher,
+  },
 ];
 
 export function integrationNames(): string[] {
