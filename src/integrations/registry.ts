@@ -67,9 +67,11 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     aliases: ['piAi'],
     packageName: '@mariozechner/pi-ai',
     supportedMajors: [0],
-    // ESM only. The main entry: its namespace reaches the provider registry (getApiProviders) once the built-in
-    // providers are registered, which they are by the time its body has run.
-    files: [''],
+    // ESM only. dist/api-registry holds the provider registry, a module-private Map: the tap hands it over
+    // (`locals`) so each provider is wrapped as it is registered. The main entry lists the providers
+    // (getApiProviders), for setup({ modules }) and instrumentPiAi.
+    files: ['', 'dist/api-registry'],
+    locals: { 'dist/api-registry': ['apiProviderRegistry'] },
     load: () => require('./pi-ai/patch').piAiPatcher,
   },
 ];

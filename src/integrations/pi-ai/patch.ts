@@ -1,6 +1,7 @@
 import type { IntegrationPatcher, PatchContext } from '../types';
 import { wrapMethod, unwrapMethod } from '../../instrumentation/wrap-method';
 import { deferred } from '../../instrumentation/deferred';
+import { safely } from '../../instrumentation/safe';
 import { isObj } from '../shape';
 import { installFold } from './context';
 
@@ -12,12 +13,17 @@ import { installFold } from './context';
  * every turn, through every entry point, once.
  *
  * pi-ai is ESM only: its exported functions are bindings that cannot be
- * replaced, and the registry map is private to its module. What is reachable
- * is the provider objects `getApiProviders()` returns, the very objects the
- * registry hands `stream()` at each call; their `stream`/`streamSimple` are
- * wrapped in place. A provider registered after the module loaded (an app's
- * own `registerApiProvider`, or `resetApiProviders()`) is a new object: it is
- * wrapped when `instrumentPiAi(pi)` runs after the registration.
+ * replaced, and the registry is a Map private to `dist/api-registry.js`. Two
+ * ways in, both wrapping the same provider objects the registry hands
+ * `stream()` at each call:
+ * - the registry Map itself, which the ESM tap hands over (the registry
+ *   entry's `locals`) as that file finishes loading, before anything is
+ *   registered: its `set` is wrapped on that one Map, so every provider is
+ *   wrapped as it is registered (the built-in ones, an app's own
+ *   `registerApiProvider`, `resetApiProviders()`, the faux provider);
+ * - the providers `getApiProviders()` lists, from the main entry's namespace
+ *   (setup({ modules }), instrumentPiAi, or a pi-ai whose registry Map is no
+ *   longer named as above): the ones registered so far.
  *
  * What a turn does (its span) is in calls.ts, loaded at the first turn.
  */
@@ -52,21 +58,51 @@ export function wrapProvider(provider: unknown, ctx: PatchContext): number {
 
 function registeredProviders(moduleExports: unknown): unknown[] {
   const list = providerList(moduleExports);
-  if (!list) throw new Error('no getApiProviders in this module');
+  if (!list) throw new Error('no getApiProviders or provider registry in this module');
   const providers = list();
   return Array.isArray(providers) ? providers : [];
 }
 
+/** The registry Map the tap hands over from `dist/api-registry` (see the registry entry's `locals`). */
+function registryMap(moduleExports: unknown): Map<unknown, unknown> | undefined {
+  const registry = isObj(moduleExports) ? (moduleExports as { apiProviderRegistry?: unknown }).apiProviderRegistry : undefined;
+  return registry instanceof Map ? registry : undefined;
+}
+
+/** Wraps the registry's `set` (on that Map only), so each provider is wrapped as it is registered; and those already in it. */
+function wrapRegistry(registry: Map<unknown, unknown>, ctx: PatchContext): number {
+  let wrapped = 0;
+  for (const entry of registry.values()) wrapped += wrapProvider(isObj(entry) ? entry.provider : undefined, ctx);
+  const done = wrapMethod(registry, 'set', (original) =>
+    function registerTraced(this: unknown, ...args: any[]) {
+      const entry = args[1];
+      safely('pi-ai.register', () => wrapProvider(isObj(entry) ? entry.provider : undefined, ctx));
+      return original.apply(this, args);
+    },
+  );
+  return wrapped + (done ? 1 : 0);
+}
+
 export const piAiPatcher: IntegrationPatcher = {
   patch(moduleExports, ctx) {
+    const registry = registryMap(moduleExports);
+    if (registry) return wrapRegistry(registry, ctx);
     let wrapped = 0;
     for (const provider of registeredProviders(moduleExports)) wrapped += wrapProvider(provider, ctx);
     return wrapped;
   },
   unpatch(moduleExports) {
-    if (!providerList(moduleExports)) return;
-    for (const provider of registeredProviders(moduleExports)) {
-      if (isObj(provider)) for (const method of METHODS) unwrapMethod(provider, method);
+    const registry = registryMap(moduleExports);
+    if (registry) {
+      unwrapMethod(registry, 'set');
+      for (const entry of registry.values()) unwrapProvider(isObj(entry) ? entry.provider : undefined);
+      return;
     }
+    if (!providerList(moduleExports)) return;
+    for (const provider of registeredProviders(moduleExports)) unwrapProvider(provider);
   },
 };
+
+function unwrapProvider(provider: unknown): void {
+  if (isObj(provider)) for (const method of METHODS) unwrapMethod(provider, method);
+}

@@ -74,6 +74,16 @@ export async function run(pi, { helpers } = {}) {
 
   // A failed turn: pi-ai returns stopReason "error", it does not throw.
   out.failed = clean(await pi.complete(model('pi-failed', 'openai-completions', 'openai'), { messages: [user('x')] }, fixture('openai/error-400')));
+  // A failure whose message quotes the API key back (as providers do on a 401).
+  out.keyEcho = clean(await pi.complete(model('pi-key-echo', 'anthropic-messages', 'anthropic'), { messages: [user('x')] }, fixture('anthropic/error-401-key-echoed')));
+
+  // A provider registered after pi-ai loaded (the faux provider registers with registerApiProvider, and
+  // streams without any SDK): traced as it is registered. Its chunking is random: the event kinds only.
+  const faux = pi.registerFauxProvider({ api: 'faux-co-api', provider: 'faux-co', models: [{ id: 'pi-faux', cost: COST }] });
+  faux.setResponses([pi.fauxAssistantMessage([pi.fauxThinking('The capital is Paris.'), pi.fauxText('Paris.')])]);
+  const fauxRun = await collect(pi.streamSimple(faux.getModel(), { systemPrompt: 'Be brief.', messages: [user('Capital of France?')] }));
+  out.faux = { kinds: [...new Set(fauxRun.events)], result: fauxRun.result };
+  faux.unregister();
 
   // A turn inside an agent span carries the agent's identity.
   if (helpers?.agentSpan) {
@@ -82,4 +92,11 @@ export async function run(pi, { helpers } = {}) {
     );
   }
   return out;
+}
+
+/** Two turns (one complete, one streamed) for the setup() and explicit paths. */
+export async function short(pi, tag) {
+  const plain = clean(await pi.complete(model(`${tag}-chat`, 'openai-completions', 'openai'), { messages: [user('Capital of France?')] }, fixture('openai/chat-basic')));
+  const streamed = await collect(pi.stream(model(`${tag}-anthropic`, 'anthropic-messages', 'anthropic'), { messages: [user('Capital of France?')] }, fixture('anthropic/messages-basic')));
+  return { plain, streamed };
 }
