@@ -138,6 +138,7 @@ describe('pi-ai under the preload (ESM app)', () => {
       'llm.input_messages.3.message.name': 'get_weather',
       'llm.input_messages.3.message.content': '18C in Paris, France',
       'llm.input_messages.4.message.tool_call_id': 'call_Tokyo8vWx2yZ5aB1cD4eF6gH',
+      'llm.output_messages.0.message.content': "It's 18°C in Paris and 24°C in Tokyo.",
       'llm.finish_reason': 'stop',
     });
   });

@@ -62,7 +62,7 @@ export async function run(pi, { helpers } = {}) {
   for (const call of first.content.filter((c) => c.type === 'toolCall')) {
     ctx.messages.push({ role: 'toolResult', toolCallId: call.id, toolName: call.name, content: [{ type: 'text', text: `18C in ${call.arguments.location}` }], isError: false, timestamp: 2 });
   }
-  const second = await pi.complete(model('pi-tools-after', 'openai-completions', 'openai'), ctx, fixture('openai/chat-after-tool'));
+  const second = await pi.complete(model('pi-tools-after', 'openai-completions', 'openai'), ctx, fixture('openai/ai-sdk-after-tool'));
   out.tools = { first: clean(first), second: clean(second) };
 
   // An abort while the stream is under way: pi-ai ends the turn with stopReason "aborted".
