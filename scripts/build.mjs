@@ -35,6 +35,7 @@ const entries = {
   'ai-sdk': 'src/integrations/ai-sdk/index.ts',
   'openai-agents': 'src/integrations/openai-agents/index.ts',
   'pi-ai': 'src/integrations/pi-ai/index.ts',
+  'pi-agent-core': 'src/integrations/pi-agent-core/index.ts',
   cli: 'src/cli/main.ts',
 };
 

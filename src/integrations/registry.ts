@@ -74,6 +74,15 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     locals: { 'dist/api-registry': ['apiProviderRegistry'] },
     load: () => require('./pi-ai/patch').piAiPatcher,
   },
+  {
+    name: 'pi-agent-core',
+    aliases: ['piAgentCore'],
+    packageName: '@mariozechner/pi-agent-core',
+    supportedMajors: [0],
+    // ESM only; the main entry exports the Agent class whose prototype is wrapped. Its turns are pi-ai's (above).
+    files: [''],
+    load: () => require('./pi-agent-core/patch').piAgentCorePatcher,
+  },
 ];
 
 export function integrationNames(): string[] {

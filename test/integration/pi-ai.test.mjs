@@ -198,3 +198,66 @@ describe('pi-ai without the preload', () => {
     }, 30_000);
   }
 });
+
+describe('pi-agent-core under the preload (ESM app)', () => {
+  /** @type {Awaited<ReturnType<typeof runApp>>} */
+  let traced;
+  /** @type {Awaited<ReturnType<typeof runApp>>} */
+  let baseline;
+
+  beforeAll(async () => {
+    baseline = await runApp('pi-agent-esm.mjs', { preload: 'none' });
+    traced = await runApp('pi-agent-esm.mjs', { spans: 7 });
+  }, 60_000);
+
+  it('leaves the runs, their events and messages as without the agent', () => {
+    expect(baseline.spans).toHaveLength(0);
+    expect(traced.line('RESULT')).toEqual(baseline.line('RESULT'));
+    expect(traced.line('RESULT').events).toContain('tool_execution_end');
+    expect(traced.stderr).toBe('');
+  });
+
+  it('makes a run one AGENT span with its model turns and tool executions beneath, in order', () => {
+    expect(traced.spans, spanTree(traced.spans)).toHaveLength(7);
+    const runs = traced.spans.filter((s) => s.name === 'pi-agent.run');
+    expect(runs).toHaveLength(2);
+    const run = runs.find((s) => s.attributes['input.value'] === 'Weather in Paris and Tokyo?');
+    const children = traced.spans
+      .filter((s) => s.parentSpanId === run.spanId)
+      .sort((a, b) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1))
+      .map((s) => `${s.attributes['openinference.span.kind']} ${s.name}`);
+    expect(children).toEqual(['LLM pi-ai.openai.turn', 'TOOL get_weather', 'TOOL get_weather', 'LLM pi-ai.openai.turn']);
+    expect(run.status.code).toBe(OK);
+    expect(run.attributes).toMatchObject({
+      'openinference.span.kind': 'AGENT',
+      'session.id': 'pi-session-1',
+      'input.value': 'Weather in Paris and Tokyo?',
+      'output.value': "It's 18°C in Paris and 24°C in Tokyo.",
+    });
+  });
+
+  it('records each tool execution with its call id, arguments and result; a thrown tool error is an ERROR TOOL span', () => {
+    const tools = traced.spans.filter((s) => s.name === 'get_weather');
+    const paris = tools.find((s) => s.attributes['tool_call.id'] === 'call_Paris4fGh7kL2mN9pQ1rS3tU');
+    expect(paris.attributes).toMatchObject({ 'tool.name': 'get_weather', 'output.value': '18C in Paris, France' });
+    expect(JSON.parse(paris.attributes['input.value'])).toEqual({ location: 'Paris, France', unit: 'celsius' });
+    expect(paris.status.code).toBe(OK);
+    const tokyo = tools.find((s) => s.attributes['tool_call.id'] === 'call_Tokyo8vWx2yZ5aB1cD4eF6gH');
+    expect(tokyo.status).toMatchObject({ code: ERROR, message: 'weather service down for Tokyo' });
+  });
+
+  it('ends a run whose model turn failed as an ERROR AGENT span over the ERROR turn, and keeps the model config out of the parameters', () => {
+    const failed = traced.spans.find((s) => s.name === 'pi-agent.run' && s.attributes['input.value'] === 'x');
+    expect(failed.status.code).toBe(ERROR);
+    expect(failed.status.message).toContain("Invalid 'messages'");
+    const turnSpan = turn(traced.spans, 'pi-agent-failing');
+    expect(turnSpan.parentSpanId).toBe(failed.spanId);
+    expect(turnSpan.status.code).toBe(ERROR);
+    for (const s of traced.spans.filter((x) => x.name === 'pi-ai.openai.turn')) {
+      const params = JSON.parse(s.attributes['llm.invocation_parameters']);
+      expect(params.model).toBe(s.attributes['llm.model_name']);
+      expect(JSON.stringify(params)).not.toContain('127.0.0.1');
+    }
+    expect(JSON.stringify(traced.spans)).not.toContain(KEY);
+  });
+});

@@ -63,6 +63,7 @@ describe('pi-ai turn start attributes', () => {
   it('puts every option but credentials, callbacks, signal, headers and metadata in the invocation parameters', () => {
     const options = {
       apiKey: 'sk-secret', signal: new AbortController().signal, headers: { authorization: 'Bearer x' }, onPayload: () => undefined, metadata: { user_id: 'u1' },
+      model: { id: 'other', baseUrl: 'https://user:pass@gateway.example/v1' },
       temperature: 0.2, maxTokens: 64, reasoning: 'high', thinkingBudgets: { high: 4096 }, toolChoice: 'auto', cacheRetention: 'long',
     };
     const out = map.turnStartAttributes(tools.model, tools.context, options);

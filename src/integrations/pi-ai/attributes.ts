@@ -57,8 +57,13 @@ export function systemName(provider: unknown, api: unknown): string | undefined 
   return undefined;
 }
 
-/** Options that never reach a span: credentials, callbacks, the abort signal, headers (they may carry keys), app metadata. */
-const NOT_PARAMETERS = new Set(['apiKey', 'signal', 'headers', 'onPayload', 'onResponse', 'metadata', 'sessionId']);
+/**
+ * Options that never reach a span: credentials, callbacks, the abort signal,
+ * headers (they may carry keys), app metadata, and a `model` object (the
+ * agent loop passes its whole config; the model's base URL may hold
+ * credentials, and its id is written apart).
+ */
+const NOT_PARAMETERS = new Set(['apiKey', 'signal', 'headers', 'onPayload', 'onResponse', 'metadata', 'sessionId', 'model']);
 
 /** The invocation parameters of a turn: the model id and every option but those above (temperature, maxTokens, reasoning...). */
 export function invocationParameters(model: Obj, options: unknown): Obj {
