@@ -12,7 +12,7 @@ const KEY = 'sk-test-pi-ai-secret-0123456789';
 const OK = 1;
 const ERROR = 2;
 /** The scenario's turns (pi-ai-scenario.mjs run()) and the agentSpan around the last. */
-const SCENARIO_SPANS = 15;
+const SCENARIO_SPANS = 16;
 
 /** The one span whose model is `id` (each turn of the scenario has its own model id). */
 function turn(/** @type {any[]} */ spans, /** @type {string} */ id) {
@@ -51,12 +51,12 @@ describe('pi-ai under the preload (ESM app)', () => {
     expect(names).toEqual([
       ...Array(5).fill('pi-ai.anthropic.turn'),
       'pi-ai.faux-co.turn',
-      ...Array(8).fill('pi-ai.openai.turn'),
+      ...Array(9).fill('pi-ai.openai.turn'),
       'pi-agent',
     ].sort());
     for (const s of traced.spans.filter((x) => x.name !== 'pi-agent')) expect(s.attributes['openinference.span.kind']).toBe('LLM');
     // One request per turn reached the provider (no retries), and every turn's span is a root or the agent's child.
-    expect(traced.requests).toHaveLength(13);
+    expect(traced.requests).toHaveLength(14);
   });
 
   it('records model, provider, api, parameters, prompt, output, tokens and pi-ai\'s cost of a plain openai-completions turn', () => {
@@ -155,6 +155,17 @@ describe('pi-ai under the preload (ESM app)', () => {
     const echoed = turn(traced.spans, 'pi-key-echo');
     expect(echoed.status.code).toBe(ERROR);
     expect(traced.line('RESULT').keyEcho.errorMessage).toContain(KEY);
+  });
+
+  it('runs the app\'s getters and toJSON on messages and options exactly as often as without the agent', () => {
+    const counts = traced.line('RESULT').accessors;
+    expect(counts).toEqual(baseline.line('RESULT').accessors);
+    expect(counts.content).toBeGreaterThan(0);
+    const span = turn(traced.spans, 'pi-accessors');
+    expect(span.status.code).toBe(OK);
+    // What is plain data is still recorded; a value behind a getter is left out rather than read again.
+    expect(span.attributes['llm.input_messages.0.message.content']).toBe('Be brief.');
+    expect(span.attributes['llm.input_messages.1.message.role']).toBe('user');
   });
 
   it('keeps the API key out of every span, the echoed one included', () => {

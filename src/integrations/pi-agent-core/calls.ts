@@ -4,6 +4,7 @@ import { callInSpan, endIncomplete, endOk, trackOpenSpan } from '../../instrumen
 import { safely } from '../../instrumentation/safe';
 import { scrubSecrets } from '../../diagnostics/secrets';
 import { writeAttributes } from '../../trace/write';
+import { dataSnapshot } from '../../trace/encode';
 import { spanName } from '../../trace/span-name';
 import { isObj, str } from '../shape';
 import { AGENT_SPAN_NAME, runEndAttributes, runFailure, runStartAttributes, toolEndAttributes, toolStartAttributes } from './attributes';
@@ -62,11 +63,12 @@ export function onEvent(ctx: PatchContext, self: unknown, event: unknown): void 
     case 'tool_execution_start':
       safely('pi-agent-core.toolStart', () => startTool(ctx, state, event));
       break;
+    // A tool's result and a prompt message may be the app's objects: read through copies of their plain data.
     case 'tool_execution_end':
-      safely('pi-agent-core.toolEnd', () => endTool(state, event));
+      safely('pi-agent-core.toolEnd', () => endTool(state, dataSnapshot(event) as Record<string, unknown>));
       break;
     case 'agent_end':
-      state.end = event;
+      state.end = safely('pi-agent-core.agentEnd', () => dataSnapshot(event));
       break;
   }
 }

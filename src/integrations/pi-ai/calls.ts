@@ -5,6 +5,7 @@ import { safely } from '../../instrumentation/safe';
 import { scrubSecrets } from '../../diagnostics/secrets';
 import { parentContext } from '../../trace/parent-context';
 import { writeAttributes } from '../../trace/write';
+import { dataSnapshot } from '../../trace/encode';
 import { spanName } from '../../trace/span-name';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { turnEndAttributes, turnFailure, turnSpanName, turnStartAttributes } from './attributes';
@@ -24,12 +25,14 @@ import type { TurnMethod } from './patch';
  * so they reach the app unchanged and at the provider's pace.
  */
 export function tracedTurn(method: TurnMethod, ctx: PatchContext, original: (...args: any[]) => any, self: unknown, args: any[]): unknown {
-  const [model, turnContext, options] = args;
+  // The model, context and options are the app's objects: read through copies of their plain data, so a
+  // getter or toJSON of the app's runs only as often as pi-ai itself runs it (a value behind a getter is left out).
+  const model = safely('pi-ai.model', () => dataSnapshot(args[0]));
   // Resolved once, so the span and the provider call it wraps share one parent.
   const parent = parentContext('provider');
   const span = safely('pi-ai.start', () => ctx.getTracer().startSpan(spanName(turnSpanName(model)), undefined, parent));
   if (!span) return original.apply(self, args);
-  safely('pi-ai.request', () => writeAttributes(span, turnStartAttributes(model, turnContext, options)));
+  safely('pi-ai.request', () => writeAttributes(span, turnStartAttributes(model, dataSnapshot(args[1]), dataSnapshot(args[2]))));
   // The provider runs in the turn span, marked as a turn: the openai / anthropic patches fold into it (context.ts).
   const returned = callInSpan(span, markTurn(parent), () => original.apply(self, args));
   safely('pi-ai.observe', () => observeTurn(span, returned, method));

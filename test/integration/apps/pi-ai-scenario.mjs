@@ -85,6 +85,25 @@ export async function run(pi, { helpers } = {}) {
   out.faux = { kinds: [...new Set(fauxRun.events)], result: fauxRun.result };
   faux.unregister();
 
+  // Messages and options that run the app's code when read: they must run exactly as often as untraced.
+  const counts = { content: 0, toJSON: 0, temperature: 0 };
+  const question = {
+    role: 'user',
+    timestamp: 1,
+    get content() {
+      counts.content++;
+      return 'Capital of France?';
+    },
+    toJSON() {
+      counts.toJSON++;
+      return { role: 'user', content: 'Capital of France?' };
+    },
+  };
+  const options = fixture('openai/chat-basic');
+  Object.defineProperty(options, 'temperature', { enumerable: true, get: () => (counts.temperature++, 0.5) });
+  await pi.complete(model('pi-accessors', 'openai-completions', 'openai'), { systemPrompt: 'Be brief.', messages: [question] }, options);
+  out.accessors = counts;
+
   // A turn inside an agent span carries the agent's identity.
   if (helpers?.agentSpan) {
     out.agent = await helpers.agentSpan({ name: 'pi-agent', agentId: 'agent-7', role: 'planner', sessionId: 'sess-1' }, async () =>
