@@ -199,6 +199,18 @@ describe('pi-ai without the preload', () => {
     expect(run.line('RESULT').streamed.result.stopReason).toBe('stop');
   }, 30_000);
 
+  it('a CommonJS app that import()s pi-ai under --require is traced the same', async () => {
+    const run = await runApp('pi-ai-cjs.cjs', { preload: 'require', spans: 2 });
+    expect(run.spans.map((s) => s.name).sort(), spanTree(run.spans)).toEqual(['pi-ai.anthropic.turn', 'pi-ai.openai.turn']);
+    expect(turn(run.spans, 'cjs-chat').attributes['llm.output_messages.0.message.content']).toBe('The capital of France is Paris.');
+  }, 30_000);
+
+  it('installPiAiInstrumentation(provider): spans go to the app\'s own tracer provider (OpenTelemetry\'s ESM hook)', async () => {
+    const run = await runApp('pi-ai-own-provider.mjs', { preload: 'none' });
+    expect(run.line('RESULT')).toEqual({ text: 'The capital of France is Paris.', spans: ['LLM pi-ai.anthropic.turn own-anthropic', 'LLM pi-ai.openai.turn own-chat'] });
+    expect(run.spans).toHaveLength(0);
+  }, 30_000);
+
   for (const mode of ['instrumentPiAi', 'modules']) {
     it(`pi-ai imported first, then ${mode === 'modules' ? 'setup({ modules })' : 'instrumentPiAi(namespace)'}: registered providers traced, a later one once instrumentPiAi runs again`, async () => {
       const run = await runApp('pi-ai-explicit.mjs', { preload: 'none', spans: 3, env: { PI_AI_EXPLICIT: mode } });
