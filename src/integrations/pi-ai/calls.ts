@@ -45,9 +45,16 @@ function observeTurn(span: Span, returned: unknown, method: TurnMethod): void {
     endIncomplete(span, `the provider's ${method} returned no event stream`);
     return;
   }
-  const release = trackOpenSpan(span);
   // `then` on the stream's own promise: the app's `result()` gets the same promise, untouched.
-  Promise.resolve(result.call(returned)).then(
+  let final: Promise<unknown>;
+  try {
+    final = Promise.resolve(result.call(returned));
+  } catch (error) {
+    endIncomplete(span, `the provider's event stream has no result: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  const release = trackOpenSpan(span);
+  final.then(
     (message: unknown) => {
       release();
       endTurn(span, message);

@@ -50,7 +50,6 @@ function makeWrapper(method: TurnMethod, ctx: PatchContext) {
 /** Wraps one provider object (`{ api, stream, streamSimple }`) in place; returns how many methods were newly wrapped. */
 export function wrapProvider(provider: unknown, ctx: PatchContext): number {
   if (!isObj(provider)) return 0;
-  installFold();
   let wrapped = 0;
   for (const method of METHODS) if (wrapMethod(provider, method, makeWrapper(method, ctx))) wrapped++;
   return wrapped;
@@ -85,6 +84,7 @@ function wrapRegistry(registry: Map<unknown, unknown>, ctx: PatchContext): numbe
 
 export const piAiPatcher: IntegrationPatcher = {
   patch(moduleExports, ctx) {
+    installFold();
     const registry = registryMap(moduleExports);
     if (registry) return wrapRegistry(registry, ctx);
     let wrapped = 0;
