@@ -2,7 +2,7 @@
 import nodeModule = require('node:module');
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { hookPackages, hookTargets } from '../src/integrations/targets';
+import { hookLocals, hookPackages, hookTargets } from '../src/integrations/targets';
 import { createSyncHooks } from './tap';
 import { registerResolveHookOutsidePackages } from './esm-pause';
 import type { IntegrationSpec } from '../src/integrations/types';
@@ -26,7 +26,7 @@ const LOADER_FILE = join(__dirname, 'hooks', 'esm-loader.mjs');
 export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModuleLoad): EsmLoaderMode {
   const targets = hookTargets(specs);
   if (targets.length === 0) return 'none';
-  const data = { include: [...new Set(targets.map((t) => t.moduleName))], packages: hookPackages(specs), tapKey: TAP_KEY };
+  const data = { include: [...new Set(targets.map((t) => t.moduleName))], packages: hookPackages(specs), tapKey: TAP_KEY, locals: hookLocals(specs) };
   const byName = new Map(targets.map((t) => [t.moduleName, t.spec]));
   try {
     (globalThis as Record<symbol, unknown>)[Symbol.for(TAP_KEY)] = (name: string, namespace: unknown, baseDir: string): void => {

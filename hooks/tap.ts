@@ -11,7 +11,10 @@ import { normaliseModuleName, packageDirMarker } from '../src/integrations/targe
  * global function hooks/esm.ts sets under `tapKey`). Nothing else is touched,
  * and every other module passes through as loaded. The namespace is the real
  * one, so an integration patches the classes and prototypes it reaches
- * through it, which is what every integration does.
+ * through it, which is what every integration does. For a file whose registry
+ * entry names module-private bindings (`locals`: an exported function binding
+ * cannot be replaced, so pi-ai's provider registry, a module-level Map, is
+ * reachable no other way), the appended call hands over those bindings instead.
  *
  * Why not import-in-the-middle, which the agent used first: its wrapping lexes
  * each wrapped module, generates a facade module for it and imports a
@@ -32,6 +35,8 @@ export interface TapData {
   packages: string[];
   /** The Symbol.for key of the agent's tap function. */
   tapKey: string;
+  /** Module names whose module-private bindings (these names) are handed over instead of the namespace. */
+  locals?: Record<string, string[]>;
 }
 
 interface LoadResult {
@@ -48,6 +53,8 @@ export interface SourceTap {
 }
 
 const NODE_MODULES = '/node_modules/';
+/** A plain JavaScript identifier: what a registry entry may name as a module-private binding. */
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** `packageDirs.some((d) => url.startsWith(d, at))` without a closure per call: this runs on every resolve. */
 function startsWithAny(url: string, prefixes: readonly string[], at: number): boolean {
@@ -88,9 +95,16 @@ export function createTap(data: TapData): SourceTap {
   };
 
   const statements = (url: string, t: { name: string; baseDir: string }): string => {
-    const call = `globalThis[Symbol.for(${JSON.stringify(data.tapKey)})]?.(${JSON.stringify(t.name)}, __catalystTapNamespace, ${JSON.stringify(t.baseDir)})`;
+    const call = (what: string): string => `globalThis[Symbol.for(${JSON.stringify(data.tapKey)})]?.(${JSON.stringify(t.name)}, ${what}, ${JSON.stringify(t.baseDir)})`;
+    const locals = data.locals?.[t.name]?.filter((n) => IDENTIFIER.test(n));
     // A tracing failure must never fail the import: the call is guarded.
-    return `\n;import * as __catalystTapNamespace from ${JSON.stringify(url)};\ntry { ${call}; } catch {}\n`;
+    if (locals?.length) {
+      // Appended to the module's own body, so its module-level bindings are in scope; `typeof` keeps a
+      // binding the module does not have from throwing.
+      const fields = locals.map((n) => `${n}: typeof ${n} === "undefined" ? undefined : ${n}`).join(', ');
+      return `\n;try { ${call(`{ __proto__: null, ${fields} }`)}; } catch {}\n`;
+    }
+    return `\n;import * as __catalystTapNamespace from ${JSON.stringify(url)};\ntry { ${call('__catalystTapNamespace')}; } catch {}\n`;
   };
 
   return {

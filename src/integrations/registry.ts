@@ -62,6 +62,27 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     files: [''],
     load: () => require('./openai-agents/patch').openaiAgentsPatcher,
   },
+  {
+    name: 'pi-ai',
+    aliases: ['piAi'],
+    packageName: '@mariozechner/pi-ai',
+    supportedMajors: [0],
+    // ESM only. dist/api-registry holds the provider registry, a module-private Map: the tap hands it over
+    // (`locals`) so each provider is wrapped as it is registered. The main entry lists the providers
+    // (getApiProviders), for setup({ modules }) and instrumentPiAi.
+    files: ['', 'dist/api-registry'],
+    locals: { 'dist/api-registry': ['apiProviderRegistry'] },
+    load: () => require('./pi-ai/patch').piAiPatcher,
+  },
+  {
+    name: 'pi-agent-core',
+    aliases: ['piAgentCore'],
+    packageName: '@mariozechner/pi-agent-core',
+    supportedMajors: [0],
+    // ESM only; the main entry exports the Agent class whose prototype is wrapped. Its turns are pi-ai's (above).
+    files: [''],
+    load: () => require('./pi-agent-core/patch').piAgentCorePatcher,
+  },
 ];
 
 export function integrationNames(): string[] {

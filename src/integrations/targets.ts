@@ -15,6 +15,15 @@ export function hookTargets(specs: readonly IntegrationSpec[]): HookTarget[] {
   return specs.flatMap((spec) => spec.files.map((file) => ({ spec, moduleName: file ? `${spec.packageName}/${file}` : spec.packageName })));
 }
 
+/** The module-private bindings the ESM tap hands over, by module name (see IntegrationSpec.locals). */
+export function hookLocals(specs: readonly IntegrationSpec[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const spec of specs) {
+    for (const [file, names] of Object.entries(spec.locals ?? {})) out[file ? `${spec.packageName}/${file}` : spec.packageName] = [...names];
+  }
+  return out;
+}
+
 /** The packages the loader hooks watch, once each. */
 export function hookPackages(specs: readonly IntegrationSpec[]): string[] {
   return [...new Set(specs.map((s) => s.packageName))];

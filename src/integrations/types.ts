@@ -21,6 +21,15 @@ export interface IntegrationSpec {
    * are hooked, because they hold different class objects.
    */
   readonly files: readonly string[];
+  /**
+   * Module-private bindings to hand the patcher, by file (a key among `files`),
+   * for an ES module whose exports cannot reach what must be wrapped (pi-ai
+   * keeps its provider registry in a module-level Map). For such a file the
+   * ESM tap passes the patcher an object of these bindings instead of the
+   * namespace; a binding the file does not have (a later version renamed it)
+   * is undefined there. Only the ESM tap reads this.
+   */
+  readonly locals?: Readonly<Record<string, readonly string[]>>;
   load(): IntegrationPatcher;
 }
 

@@ -57,6 +57,19 @@ describe('the off-thread source tap', () => {
     expect(() => new Function(statements)()).not.toThrow();
     delete g[Symbol.for('test.tap.run')];
   });
+
+  it('hands over the module-private bindings a registry entry names, instead of the namespace', async () => {
+    await initialize({ include: ['pkg/dist/registry'], packages: ['pkg'], tapKey: 'test.tap.locals', locals: { 'pkg/dist/registry': ['registry', 'gone', 'not valid'] } });
+    const { source } = await load(`${NM}/pkg/dist/registry.js`, {}, next('const registry = new Map();'));
+    expect(source).not.toContain('__catalystTapNamespace');
+    expect(source).not.toContain('not valid');
+    const seen: unknown[] = [];
+    const g = globalThis as Record<symbol, unknown>;
+    g[Symbol.for('test.tap.locals')] = (name: string, locals: Record<string, unknown>, baseDir: string) => seen.push(name, locals.registry instanceof Map, 'gone' in locals, locals.gone, baseDir);
+    new Function(source as string)();
+    expect(seen).toEqual(['pkg/dist/registry', true, true, undefined, '/app/node_modules/pkg']);
+    delete g[Symbol.for('test.tap.locals')];
+  });
 });
 
 // The in-thread hooks: a load hook exists only while a module the registry
