@@ -12,8 +12,15 @@ import type { LossContext } from './loss-report';
 import { debug, warnOnce } from '../diagnostics/report';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version';
 
-/** The most an export in flight keeps a finished script alive for its answer; part of the exit budget. */
-const MAX_HOLD_MS = 500;
+/**
+ * The share of the exit budget an export in flight may keep a finished script
+ * alive for its answer. Half: a big body to a slow but healthy endpoint on a
+ * loaded machine can take longer than a fixed 500 ms, and a batch whose answer
+ * is not in by then is sent again at exit (a duplicate, if the first arrived);
+ * the other half is left for that synchronous send. A hanging endpoint costs
+ * the same budget either way.
+ */
+const HOLD_SHARE = 0.5;
 
 export interface BuiltPipeline extends Pipeline {
   batch: BoundedBatchProcessor;
@@ -49,7 +56,7 @@ export function buildPipeline(config: ResolvedConfig): BuiltPipeline {
 
   const localStore = config.endpoint ? undefined : new LocalStoreExporter(config.tracesDir, config.storeMaxBytes);
   const otlp = config.endpoint
-    ? new OtlpHttpExporter({ url: config.endpoint, headers: config.headers, timeoutMs: config.exportTimeoutMs, compression: config.compression, protocol: config.protocol, tls: config.tls, holdMs: Math.min(MAX_HOLD_MS, Math.floor(config.flushTimeoutMs / 3)) })
+    ? new OtlpHttpExporter({ url: config.endpoint, headers: config.headers, timeoutMs: config.exportTimeoutMs, compression: config.compression, protocol: config.protocol, tls: config.tls, holdMs: Math.floor(config.flushTimeoutMs * HOLD_SHARE) })
     : undefined;
   const exporter = localStore ?? otlp!;
   debug(config.endpoint ? `exporting to ${new URL(config.endpoint).origin}` : `no endpoint set: writing to the local store ${config.tracesDir}`);
