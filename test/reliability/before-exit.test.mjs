@@ -5,32 +5,12 @@
 // that cut its flush short with process.exit() cut the app's own work short).
 // The spans the app makes in those rounds are exported too, and the agent's
 // whole exit path stays inside CATALYST_FLUSH_TIMEOUT_MS.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeProvider } from '../harness/fake-provider.mjs';
-import { startCollector } from '../harness/collector.mjs';
-import { EXIT_DELAY_BOUND_MS, agentLines, appStdout, buildDist, limit, runScript } from './helpers.mjs';
+import { describe, expect, it } from 'vitest';
+import { EXIT_DELAY_BOUND_MS, agentLines, appStdout, limit, runScript } from './helpers.mjs';
+import { reliabilitySuite } from './suite.mjs';
 
-/** @type {string} */
-let DIST;
-/** @type {Awaited<ReturnType<typeof startFakeProvider>>} */
-let provider;
-/** @type {Awaited<ReturnType<typeof startCollector>>[]} */
-const collectors = [];
-
-beforeAll(async () => {
-  DIST = buildDist('before-exit');
-  provider = await startFakeProvider({ recordRequests: false });
-});
-afterAll(async () => {
-  await Promise.all(collectors.map((c) => c.close()));
-  await provider?.close();
-});
-
-async function collector() {
-  const c = await startCollector();
-  collectors.push(c);
-  return c;
-}
+const suite = reliabilitySuite('before-exit');
+const collector = () => suite.collector();
 
 /** Two children at a time: the machine has two cores, and some of this is timing. */
 const two = limit(2);
@@ -51,7 +31,7 @@ const exitWork = (/** @type {string} */ stdout) => Number(/EXIT_WORK (\d+)/.exec
 
 /** @param {Record<string, string>} env */
 function untraced(env) {
-  return runScript(DIST, APP, { preload: 'none', env: { FAKE_BASE_URL: provider.url, ...env } });
+  return runScript(suite.dist, APP, { preload: 'none', env: { FAKE_BASE_URL: suite.provider.url, ...env } });
 }
 
 describe.concurrent("an app's own beforeExit listener", () => {
@@ -63,7 +43,7 @@ describe.concurrent("an app's own beforeExit listener", () => {
     const base = await untraced({});
     expect(output(base.stdout)).toContain('beforeExit #1');
     expect(output(base.stdout)).not.toContain('beforeExit #2');
-    const r = await runScript(DIST, APP, { preload: /** @type {any} */ (preload), env: { FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: c.url } });
+    const r = await runScript(suite.dist, APP, { preload: /** @type {any} */ (preload), env: { FAKE_BASE_URL: suite.provider.url, CATALYST_OTLP_ENDPOINT: c.url } });
     expect([r.code, output(r.stdout), r.stderr]).toEqual([base.code, output(base.stdout), '']);
     // Delivered before the process was gone: nothing left to wait for.
     expect(c.spans.map(content).sort()).toEqual(asked(['call-0', 'call-1', 'call-2']));
@@ -75,7 +55,7 @@ describe.concurrent("an app's own beforeExit listener", () => {
     const env = { ROUNDS: '3', ROUND_DELAY_MS: '800' };
     const base = await untraced(env);
     expect(output(base.stdout)).toMatch(/round #2 done[^]*beforeExit #3/);
-    const r = await runScript(DIST, APP, { env: { FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: c.url, ...env } });
+    const r = await runScript(suite.dist, APP, { env: { FAKE_BASE_URL: suite.provider.url, CATALYST_OTLP_ENDPOINT: c.url, ...env } });
     expect([r.code, output(r.stdout), r.stderr]).toEqual([base.code, output(base.stdout), '']);
     expect([...new Set(c.spans.map(content))].sort()).toEqual(asked(['call-0', 'call-1', 'call-2', 'round-1', 'round-2']));
   }));
@@ -85,7 +65,7 @@ describe.concurrent("an app's own beforeExit listener", () => {
     c.setBehavior('hang');
     const env = { ROUNDS: '3', ROUND_DELAY_MS: '800', EXIT_CODE: '6' };
     const base = await untraced(env);
-    const r = await runScript(DIST, APP, { env: { FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: c.url, ...env } });
+    const r = await runScript(suite.dist, APP, { env: { FAKE_BASE_URL: suite.provider.url, CATALYST_OTLP_ENDPOINT: c.url, ...env } });
     expect([r.code, output(r.stdout)]).toEqual([6, output(base.stdout)]);
     expect(agentLines(r.stderr)).toEqual([expect.stringMatching(/did not confirm 5 span\(s\) within 1500 ms/)]);
     expect(exitWork(r.stdout)).toBeLessThanOrEqual(EXIT_WORK_BOUND_MS);
@@ -96,7 +76,7 @@ describe.concurrent("an app's own beforeExit listener", () => {
     const c = await collector();
     const env = { SYNC_SPANS: '600' };
     const base = await untraced(env);
-    const r = await runScript(DIST, APP, { env: { FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: c.url, ...env } });
+    const r = await runScript(suite.dist, APP, { env: { FAKE_BASE_URL: suite.provider.url, CATALYST_OTLP_ENDPOINT: c.url, ...env } });
     expect([r.code, output(r.stdout), r.stderr]).toEqual([base.code, output(base.stdout), '']);
     expect(c.spans.filter((s) => s.name.startsWith('sync-1-'))).toHaveLength(600);
   }));
@@ -109,7 +89,7 @@ describe.concurrent('the exit path against a hanging endpoint', () => {
   ])('%s: the agent’s whole exit work, from when an untraced process would end to its last exit listener, fits CATALYST_FLUSH_TIMEOUT_MS', (_label, env) => two(async () => {
     const c = await collector();
     c.setBehavior('hang');
-    const r = await runScript(DIST, APP, { env: { FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: c.url, ...env } });
+    const r = await runScript(suite.dist, APP, { env: { FAKE_BASE_URL: suite.provider.url, CATALYST_OTLP_ENDPOINT: c.url, ...env } });
     expect(r.code).toBe(0);
     expect(agentLines(r.stderr)).toEqual([expect.stringMatching(/did not confirm 3 span\(s\) within 1500 ms/)]);
     // The sender waited for the endpoint (the request reached it), then gave up inside the budget.

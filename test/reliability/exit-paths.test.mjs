@@ -2,33 +2,12 @@
 // before the end reach the endpoint (within a bounded delay), and the end
 // itself looks exactly as it does without tracing: same exit code, same
 // signal, same crash message, and an app's own signal handlers keep control.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeProvider } from '../harness/fake-provider.mjs';
-import { startCollector } from '../harness/collector.mjs';
-import { EXIT_DELAY_BOUND_MS, agentLines, appStderr, appStdout, buildDist, limit, runScript, startServer, waitFor } from './helpers.mjs';
+import { describe, expect, it } from 'vitest';
+import { EXIT_DELAY_BOUND_MS, agentLines, appStderr, appStdout, limit, runScript, startServer, waitFor } from './helpers.mjs';
+import { reliabilitySuite } from './suite.mjs';
 
-/** @type {string} */
-let DIST;
-/** @type {Awaited<ReturnType<typeof startFakeProvider>>} */
-let provider;
-/** @type {Awaited<ReturnType<typeof startCollector>>[]} */
-const collectors = [];
-
-beforeAll(async () => {
-  DIST = buildDist('exit');
-  provider = await startFakeProvider({ recordRequests: false });
-});
-afterAll(async () => {
-  await Promise.all(collectors.map((c) => c.close()));
-  await provider?.close();
-});
-
-/** A collector of the test's own: the tests of this file run concurrently. */
-async function collector() {
-  const c = await startCollector();
-  collectors.push(c);
-  return c;
-}
+const suite = reliabilitySuite('exit');
+const collector = () => suite.collector();
 
 const isLlm = (/** @type {any} */ s) => s.attributes['openinference.span.kind'] === 'LLM';
 const content = (/** @type {any} */ s) => String(s.attributes['llm.input_messages.0.message.content'] ?? '');
@@ -47,7 +26,7 @@ const baselines = new Map();
 /** @param {string} app @param {Record<string, string>} env */
 function baseline(app, env) {
   const key = `${app} ${JSON.stringify(env)}`;
-  if (!baselines.has(key)) baselines.set(key, runScript(DIST, app, { preload: 'none', env: { FAKE_BASE_URL: provider.url, ...env } }));
+  if (!baselines.has(key)) baselines.set(key, runScript(suite.dist, app, { preload: 'none', env: { FAKE_BASE_URL: suite.provider.url, ...env } }));
   return /** @type {Promise<Awaited<ReturnType<typeof runScript>>>} */ (baselines.get(key));
 }
 
@@ -61,7 +40,7 @@ describe.concurrent('a script', () => {
   ])('ending normally (%s): every span exported, same output', (_label, preload) => two(async () => {
     const c = await collector();
     const base = await baseline('script.cjs', {});
-    const r = await runScript(DIST, 'script.cjs', { preload: /** @type {any} */ (preload), env: { FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: c.url } });
+    const r = await runScript(suite.dist, 'script.cjs', { preload: /** @type {any} */ (preload), env: { FAKE_BASE_URL: suite.provider.url, CATALYST_OTLP_ENDPOINT: c.url } });
     expect([r.code, appStdout(r.stdout), r.stderr]).toEqual([base.code, appStdout(base.stdout), '']);
     await c.waitForSpans(4, 2000);
     expect(c.spans.map(content).sort()).toEqual(MADE.map((m) => `${m} Capital of France?`).sort());
@@ -75,7 +54,7 @@ describe.concurrent('a script', () => {
     const c = await collector();
     // Without the agent: the same RESULT line as a normal end, and the app's exit code.
     const base = await baseline('script.cjs', {});
-    const r = await runScript(DIST, 'script.cjs', { env: { FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: c.url, ...env } });
+    const r = await runScript(suite.dist, 'script.cjs', { env: { FAKE_BASE_URL: suite.provider.url, CATALYST_OTLP_ENDPOINT: c.url, ...env } });
     expect([r.code, appStdout(r.stdout), r.stderr]).toEqual([Number(env.EXIT_CODE), appStdout(base.stdout), '']);
     await c.waitForSpans(4, 2000);
     expect(c.spans.map(content).sort()).toEqual(MADE.map((m) => `${m} Capital of France?`).sort());
@@ -85,7 +64,7 @@ describe.concurrent('a script', () => {
   it('process.exit() with a hanging endpoint: the exit waits at most the flush budget', () => two(async () => {
     const c = await collector();
     c.setBehavior('hang');
-    const r = await runScript(DIST, 'script.cjs', { env: { FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: c.url, EXIT_MODE: 'exit', EXIT_CODE: '3' } });
+    const r = await runScript(suite.dist, 'script.cjs', { env: { FAKE_BASE_URL: suite.provider.url, CATALYST_OTLP_ENDPOINT: c.url, EXIT_MODE: 'exit', EXIT_CODE: '3' } });
     expect(r.code).toBe(3);
     expect(r.exitDelayMs).toBeLessThan(EXIT_DELAY_BOUND_MS);
     expect(agentLines(r.stderr)).toEqual([expect.stringMatching(/did not confirm 4 span\(s\) within 1500 ms/)]);
@@ -97,7 +76,7 @@ describe.concurrent('a script', () => {
   ])('%s: the crash looks the same; the spans before it, the failed call included, are exported', (_label, mode) => two(async () => {
     const c = await collector();
     const base = await baseline('script.cjs', { EXIT_MODE: mode });
-    const r = await runScript(DIST, 'script.cjs', { env: { FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: c.url, EXIT_MODE: mode } });
+    const r = await runScript(suite.dist, 'script.cjs', { env: { FAKE_BASE_URL: suite.provider.url, CATALYST_OTLP_ENDPOINT: c.url, EXIT_MODE: mode } });
     expect(base.code).toBe(1);
     expect(r.code).toBe(base.code);
     expect(r.signal).toBe(base.signal);
@@ -123,7 +102,7 @@ describe.concurrent('a server', () => {
   it.each(['SIGTERM', 'SIGINT'])('%s with no handler of the app: spans flushed, then the same signal ends it', (signal) => two(async () => {
     // Without the agent such a server is killed by the signal: no exit code, the signal, nothing printed.
     const c = await collector();
-    const server = await startServer(DIST, 'server.cjs', { env: { FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: c.url } });
+    const server = await startServer(suite.dist, 'server.cjs', { env: { FAKE_BASE_URL: suite.provider.url, CATALYST_OTLP_ENDPOINT: c.url } });
     await calls(server, 'sig');
     const end = await server.stop(/** @type {NodeJS.Signals} */ (signal));
     expect([end.code, end.signal]).toEqual([null, signal]);
@@ -139,9 +118,9 @@ describe.concurrent('a server', () => {
     ['closes the server and ends with exitCode 7', 'graceful', '7'],
     ['calls process.exit(5) at once', 'exit', '5'],
   ])("an app's own SIGTERM handler that %s keeps control; spans still exported", (_label, mode, code) => two(async () => {
-    const env = { FAKE_BASE_URL: provider.url, APP_SIGNAL: mode, APP_EXIT_CODE: code };
+    const env = { FAKE_BASE_URL: suite.provider.url, APP_SIGNAL: mode, APP_EXIT_CODE: code };
     const c = await collector();
-    const server = await startServer(DIST, 'server.cjs', { env: { ...env, CATALYST_OTLP_ENDPOINT: c.url } });
+    const server = await startServer(suite.dist, 'server.cjs', { env: { ...env, CATALYST_OTLP_ENDPOINT: c.url } });
     await calls(server, 'own');
     const end = await server.stop('SIGTERM');
     // Without the agent: the handler logs, and the process ends with the app's code, not by the signal.
@@ -155,7 +134,7 @@ describe.concurrent('a server', () => {
 
   it("an app's handler that ignores SIGTERM keeps the server running, and tracing with it", () => two(async () => {
     const c = await collector();
-    const server = await startServer(DIST, 'server.cjs', { env: { FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: c.url, APP_SIGNAL: 'ignore' } });
+    const server = await startServer(suite.dist, 'server.cjs', { env: { FAKE_BASE_URL: suite.provider.url, CATALYST_OTLP_ENDPOINT: c.url, APP_SIGNAL: 'ignore' } });
     try {
       await calls(server, 'before', 1);
       server.child.kill('SIGTERM');
@@ -175,7 +154,7 @@ describe.concurrent('a server', () => {
       [{}, 'SIGINT', [null, 'SIGINT']],
       [{ APP_SIGNAL: 'graceful', APP_EXIT_CODE: '7' }, 'SIGTERM', [7, null]],
     ])) {
-      const server = await startServer(DIST, 'server.cjs', { preload: 'none', env: { FAKE_BASE_URL: provider.url, ...env } });
+      const server = await startServer(suite.dist, 'server.cjs', { preload: 'none', env: { FAKE_BASE_URL: suite.provider.url, ...env } });
       await calls(server, 'base', 1);
       const end = await server.stop(signal);
       expect([end.code, end.signal]).toEqual(expected);

@@ -4,34 +4,14 @@
 // send at exit, gzip), decoded here by protobufjs, not by the code under test.
 // And the endpoint's answers read as OTLP/HTTP says: partial_success counted
 // and reported once, error bodies' messages shown.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
-import { startFakeProvider } from '../harness/fake-provider.mjs';
-import { startCollector } from '../harness/collector.mjs';
 import { decodeTraceRequestProto } from '../harness/otlp-proto.mjs';
-import { agentLines, appStdout, buildDist, limit, lineOf, runScript } from './helpers.mjs';
+import { agentLines, appStdout, limit, lineOf, runScript } from './helpers.mjs';
+import { reliabilitySuite } from './suite.mjs';
 
-/** @type {string} */
-let DIST;
-/** @type {Awaited<ReturnType<typeof startFakeProvider>>} */
-let provider;
-/** @type {Awaited<ReturnType<typeof startCollector>>[]} */
-const collectors = [];
-
-beforeAll(async () => {
-  DIST = buildDist('encoding');
-  provider = await startFakeProvider({ recordRequests: false });
-});
-afterAll(async () => {
-  await Promise.all(collectors.map((c) => c.close()));
-  await provider?.close();
-});
-
-async function collector() {
-  const c = await startCollector();
-  collectors.push(c);
-  return c;
-}
+const suite = reliabilitySuite('encoding');
+const collector = () => suite.collector();
 
 const two = limit(2);
 const content = (/** @type {any} */ s) => String(s.attributes['llm.input_messages.0.message.content'] ?? '');
@@ -41,7 +21,7 @@ const JSON_TYPE = 'application/json';
 /**
  * Every request had this content type, and its body really is that encoding:
  * a protobuf body parses with protobufjs and is not JSON text.
- * @param {Awaited<ReturnType<typeof startCollector>>} c @param {string} type
+ * @param {Awaited<ReturnType<typeof suite.collector>>} c @param {string} type
  */
 function expectEncoding(c, type) {
   expect(c.requests.length).toBeGreaterThan(0);
@@ -72,7 +52,7 @@ describe.concurrent('the encoding on the wire', () => {
     ['process.exit (the synchronous send), JSON', 'encoding.mjs', 'import', { EXIT_MODE: 'exit', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, JSON_TYPE],
   ])('%s', (_label, app, preload, env, type) => two(async () => {
     const c = await collector();
-    const r = await runScript(DIST, app, { preload: /** @type {any} */ (preload), env: { FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: c.url, ...env } });
+    const r = await runScript(suite.dist, app, { preload: /** @type {any} */ (preload), env: { FAKE_BASE_URL: suite.provider.url, CATALYST_OTLP_ENDPOINT: c.url, ...env } });
     expect([r.code, r.stderr]).toEqual([0, '']);
     const expected = app === 'script.cjs' ? 4 : 2;
     await c.waitForSpans(expected, 3000);
@@ -89,7 +69,7 @@ describe.concurrent('the encoding on the wire', () => {
     ['setup({ protocol: "http/protobuf" })', 'http/protobuf', { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, PROTO],
   ])('%s', (_label, protocol, env, type) => two(async () => {
     const c = await collector();
-    const r = await runScript(DIST, 'encoding.mjs', { preload: 'none', env: { FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: c.url, SETUP_PROTOCOL: protocol, ...env } });
+    const r = await runScript(suite.dist, 'encoding.mjs', { preload: 'none', env: { FAKE_BASE_URL: suite.provider.url, CATALYST_OTLP_ENDPOINT: c.url, SETUP_PROTOCOL: protocol, ...env } });
     expect([r.code, r.stderr]).toEqual([0, '']);
     await c.waitForSpans(2, 3000);
     expectEncoding(c, type);
@@ -97,7 +77,7 @@ describe.concurrent('the encoding on the wire', () => {
 
   it('grpc: one clear line, and protobuf over HTTP is sent', () => two(async () => {
     const c = await collector();
-    const r = await runScript(DIST, 'script.cjs', { env: { FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: c.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } });
+    const r = await runScript(suite.dist, 'script.cjs', { env: { FAKE_BASE_URL: suite.provider.url, CATALYST_OTLP_ENDPOINT: c.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } });
     expect(r.code).toBe(0);
     expect(r.agent).toEqual([expect.stringMatching(/OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported: spans are sent as OTLP\/HTTP \(protobuf\).*4318/)]);
     await c.waitForSpans(4, 3000);
@@ -113,7 +93,7 @@ describe.concurrent("the endpoint's answers", () => {
     const c = await collector();
     c.setBehavior({ partialSuccess: { rejectedSpans: 2, errorMessage: 'span name too long\u001b[31m' } });
     // Several batches (rounds 300 ms apart, batches every 50 ms), the last at exit: still one line.
-    const r = await runScript(DIST, 'before-exit.cjs', { env: { FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: c.url, OTEL_BSP_SCHEDULE_DELAY: '50', ROUNDS: '3', ROUND_DELAY_MS: '300', ...env } });
+    const r = await runScript(suite.dist, 'before-exit.cjs', { env: { FAKE_BASE_URL: suite.provider.url, CATALYST_OTLP_ENDPOINT: c.url, OTEL_BSP_SCHEDULE_DELAY: '50', ROUNDS: '3', ROUND_DELAY_MS: '300', ...env } });
     expect(r.code).toBe(0);
     await c.waitForSpans(3, 3000);
     expect(c.requests.length).toBeGreaterThan(1);
@@ -129,7 +109,7 @@ describe.concurrent("the endpoint's answers", () => {
   ])('an error answer, %s: its message in the one warning', (_label, behavior, env, line) => two(async () => {
     const c = await collector();
     c.setBehavior(/** @type {any} */ (behavior));
-    const r = await runScript(DIST, 'script.cjs', { env: { FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: c.url, ...env } });
+    const r = await runScript(suite.dist, 'script.cjs', { env: { FAKE_BASE_URL: suite.provider.url, CATALYST_OTLP_ENDPOINT: c.url, ...env } });
     expect(r.code).toBe(0);
     expect(appStdout(r.stdout)).toMatch(/^RESULT /);
     expect(agentLines(r.stderr)).toEqual([expect.stringMatching(line)]);
@@ -138,7 +118,7 @@ describe.concurrent("the endpoint's answers", () => {
   it('a partial success answered at exit (the synchronous send) is reported too', () => two(async () => {
     const c = await collector();
     c.setBehavior({ partialSuccess: { rejectedSpans: 1, errorMessage: 'one bad span' } });
-    const r = await runScript(DIST, 'script.cjs', { env: { FAKE_BASE_URL: provider.url, CATALYST_OTLP_ENDPOINT: c.url, EXIT_MODE: 'exit', EXIT_CODE: '0' } });
+    const r = await runScript(suite.dist, 'script.cjs', { env: { FAKE_BASE_URL: suite.provider.url, CATALYST_OTLP_ENDPOINT: c.url, EXIT_MODE: 'exit', EXIT_CODE: '0' } });
     expect(r.code).toBe(0);
     await c.waitForSpans(4, 3000);
     expect(r.agent).toEqual([expect.stringMatching(/rejected 1 span\(s\).*The endpoint said: "one bad span"$/)]);
@@ -148,7 +128,7 @@ describe.concurrent("the endpoint's answers", () => {
 describe('start-up', () => {
   it('loads the serializers at the first export, not at start-up', () => two(async () => {
     const c = await collector();
-    const r = await runScript(DIST, 'lazy-vendor.cjs', { env: { CATALYST_OTLP_ENDPOINT: c.url } });
+    const r = await runScript(suite.dist, 'lazy-vendor.cjs', { env: { CATALYST_OTLP_ENDPOINT: c.url } });
     expect([r.code, r.stderr]).toEqual([0, '']);
     expect(lineOf(r.stdout, 'LOADED')).toEqual({ atStart: false, afterSpan: false, afterExport: true });
     expectEncoding(c, PROTO);
