@@ -1,6 +1,8 @@
 import { context, type Context } from '@opentelemetry/api';
 import { getState } from '../state';
 import { safely } from './safe';
+import { writeAttributes } from '../trace/write';
+import type { Span } from '@opentelemetry/api';
 
 /**
  * The request body as a Stainless SDK (openai, @anthropic-ai/sdk) sent it.
@@ -46,6 +48,24 @@ export function sendsObservedBody(client: unknown): boolean {
     if (own && typeof own.value === 'function' && patched.has(own.value)) return true;
   }
   return false;
+}
+
+/**
+ * Writes a call's request attributes: at once those that need nothing of the
+ * body (`toAttributes(undefined)`), the rest from the body the SDK sends, so the
+ * app's getters and toJSON run only as often as the SDK runs them. A client
+ * whose `buildRequest` is not observed has its params mapped instead (better
+ * than a span without its input). Returns the context to call the SDK in.
+ */
+export function writeRequestAttributes(span: Span, client: unknown, params: unknown, parent: Context, toAttributes: (request: unknown) => Record<string, unknown>): Context {
+  writeAttributes(span, toAttributes(undefined));
+  if (!sendsObservedBody(client)) {
+    writeAttributes(span, toAttributes(params));
+    return parent;
+  }
+  return expectSentBody(parent, (sent) => {
+    if (span.isRecording()) writeAttributes(span, toAttributes(requestAsSent(params, sent)));
+  });
 }
 
 /**

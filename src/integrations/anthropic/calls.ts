@@ -8,7 +8,7 @@ import * as map from './attributes';
 import { messageStreamAccumulator, sseDecoder } from './stream';
 import { optionsForCreate, optionsForStreamHelper } from './native-telemetry';
 import { parentContext } from '../../trace/parent-context';
-import { expectSentBody, requestAsSent, sendsObservedBody } from '../../instrumentation/sent-body';
+import { writeRequestAttributes } from '../../instrumentation/sent-body';
 
 /**
  * What the wrapped `create` and `stream` do, per call: the span, its
@@ -51,22 +51,9 @@ export function tracedStreamHelper(original: (...args: any[]) => any, self: Reso
   return original.apply(self, withOptions(args, options));
 }
 
-/**
- * Writes the request attributes: at once those that need nothing of the body,
- * the rest from the body the SDK sends (instrumentation/sent-body.ts), so the
- * app's getters and toJSON run only as often as the SDK runs them. Returns the
- * context to call the SDK in.
- */
 function requestAttributes(span: Span, body: unknown, client: Resource['_client'], parent: Context): Context {
   const provider = map.providerFromBaseURL(client?.baseURL);
-  writeAttributes(span, map.messagesRequestAttributes(undefined, provider));
-  if (!sendsObservedBody(client)) {
-    writeAttributes(span, map.messagesRequestAttributes(body, provider));
-    return parent;
-  }
-  return expectSentBody(parent, (sent) => {
-    if (span.isRecording()) writeAttributes(span, map.messagesRequestAttributes(requestAsSent(body, sent), provider));
-  });
+  return writeRequestAttributes(span, client, body, parent, (request) => map.messagesRequestAttributes(request, provider));
 }
 
 /** One call's observation of its result: a parsed Message, or a stream of raw events. */

@@ -7,7 +7,7 @@ import { writeAttributes } from '../../trace/write';
 import * as map from './attributes';
 import { chatCompletionAccumulator, completionAccumulator, responsesAccumulator, type Accumulator } from './stream';
 import { parentContext } from '../../trace/parent-context';
-import { expectSentBody, requestAsSent, sendsObservedBody } from '../../instrumentation/sent-body';
+import { writeRequestAttributes } from '../../instrumentation/sent-body';
 import type { Operation } from './patch';
 
 /**
@@ -63,23 +63,10 @@ export function tracedCreate(operation: Operation, ctx: PatchContext, original: 
   return safely('openai.wrap', () => traceApiPromise(span, returned, HANDLERS[operation])) ?? returned;
 }
 
-/**
- * Writes the request attributes: at once those that need nothing of the body,
- * the rest from the body the SDK sends (instrumentation/sent-body.ts), so the
- * app's getters and toJSON run only as often as the SDK runs them. Returns the
- * context to call the SDK in.
- */
 function requestAttributes(span: Span, target: Mapping, body: unknown, client: unknown, parent: Context): Context {
   rememberClientCredentials(client);
   const provider = map.providerOfClient(client);
-  writeAttributes(span, target.request(undefined, provider));
-  if (!sendsObservedBody(client)) {
-    writeAttributes(span, target.request(body, provider));
-    return parent;
-  }
-  return expectSentBody(parent, (sent) => {
-    if (span.isRecording()) writeAttributes(span, target.request(requestAsSent(body, sent), provider));
-  });
+  return writeRequestAttributes(span, client, body, parent, (request) => target.request(request, provider));
 }
 
 function handlersFor(target: Mapping): CallHandlers<Record<string, any>> {
