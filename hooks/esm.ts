@@ -26,12 +26,13 @@ const LOADER_FILE = join(__dirname, 'hooks', 'esm-loader.mjs');
 export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModuleLoad): EsmLoaderMode {
   const targets = hookTargets(specs);
   if (targets.length === 0) return 'none';
-  const data = { include: [...new Set(targets.map((t) => t.moduleName))], packages: hookPackages(specs), tapKey: TAP_KEY };
+  const rebind = Object.fromEntries(targets.filter((t) => t.spec.rebind?.length).map((t) => [t.moduleName, [...t.spec.rebind!]]));
+  const data = { include: [...new Set(targets.map((t) => t.moduleName))], packages: hookPackages(specs), tapKey: TAP_KEY, rebind };
   const byName = new Map(targets.map((t) => [t.moduleName, t.spec]));
   try {
-    (globalThis as Record<symbol, unknown>)[Symbol.for(TAP_KEY)] = (name: string, namespace: unknown, baseDir: string): void => {
+    (globalThis as Record<symbol, unknown>)[Symbol.for(TAP_KEY)] = (name: string, namespace: object, baseDir: string, bindings?: Bindings): void => {
       const spec = byName.get(name);
-      if (spec) onLoad(spec, namespace, baseDir);
+      if (spec) onLoad(spec, bindings ? rebindable(namespace, bindings) : namespace, baseDir);
     };
     if (supportsSyncHooks()) {
       const { registerHooks } = nodeModule as unknown as { registerHooks: Parameters<typeof createSyncHooks>[1] };
@@ -48,6 +49,21 @@ export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModu
     warnOnce('esm-loader', `ESM modules cannot be traced in this process (${(error as Error).message}); CommonJS tracing continues`);
   }
   return 'none';
+}
+
+/** Per export name, a getter and a setter of the tapped module's local binding (hooks/tap.ts, `rebindings`). */
+type Bindings = Record<string, [() => unknown, (value: unknown) => void]>;
+
+/**
+ * What the integration patches for a module with bindings to replace: the
+ * namespace (read-only) behind an object whose named properties read and
+ * write the module's own bindings, so `view.query = traced` changes the
+ * `query` every importer sees, as assigning a CommonJS export would.
+ */
+function rebindable(namespace: object, bindings: Bindings): object {
+  const view = Object.create(namespace) as object;
+  for (const [name, [get, set]] of Object.entries(bindings)) Object.defineProperty(view, name, { get, set, enumerable: true });
+  return view;
 }
 
 /**

@@ -34,6 +34,7 @@ const entries = {
   langgraph: 'src/integrations/langgraph/index.ts',
   'ai-sdk': 'src/integrations/ai-sdk/index.ts',
   'openai-agents': 'src/integrations/openai-agents/index.ts',
+  'claude-agent-sdk': 'src/integrations/claude-agent-sdk/index.ts',
   cli: 'src/cli/main.ts',
 };
 

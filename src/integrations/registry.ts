@@ -62,6 +62,16 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     files: [''],
     load: () => require('./openai-agents/patch').openaiAgentsPatcher,
   },
+  {
+    name: 'claude-agent-sdk',
+    aliases: ['claudeAgentSdk'],
+    packageName: '@anthropic-ai/claude-agent-sdk',
+    supportedMajors: [0],
+    // ESM only, and `query` is an exported function: the source tap hands the patch its binding to replace.
+    files: [''],
+    rebind: ['query'],
+    load: () => require('./claude-agent-sdk/patch').claudeAgentSdkPatcher,
+  },
 ];
 
 export function integrationNames(): string[] {

@@ -21,6 +21,12 @@ export interface IntegrationSpec {
    * are hooked, because they hold different class objects.
    */
   readonly files: readonly string[];
+  /**
+   * Exports of those modules whose binding the patch replaces (in their ES
+   * module build, through the source tap: hooks/tap.ts), for an SDK whose
+   * traced call is an exported function rather than a method.
+   */
+  readonly rebind?: readonly string[];
   load(): IntegrationPatcher;
 }
 
