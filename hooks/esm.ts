@@ -7,6 +7,7 @@ import { createSyncHooks } from './tap';
 import { registerResolveHookOutsidePackages } from './esm-pause';
 import type { IntegrationSpec } from '../src/integrations/types';
 import type { OnModuleLoad } from './cjs';
+import type { BuiltinWatcher } from './builtins';
 import { debug, warnOnce } from '../src/diagnostics/report';
 
 export type EsmLoaderMode = 'sync' | 'async' | 'none';
@@ -23,7 +24,7 @@ const LOADER_FILE = join(__dirname, 'hooks', 'esm-loader.mjs');
  * hooks (module.registerHooks) where Node supports them; the off-thread loader
  * (module.register) otherwise.
  */
-export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModuleLoad): EsmLoaderMode {
+export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModuleLoad, builtins?: BuiltinWatcher): EsmLoaderMode {
   const targets = hookTargets(specs);
   if (targets.length === 0) return 'none';
   const rebind = Object.fromEntries(targets.filter((t) => t.spec.rebind?.length).map((t) => [t.moduleName, [...t.spec.rebind!]]));
@@ -36,7 +37,16 @@ export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModu
     };
     if (supportsSyncHooks()) {
       const { registerHooks } = nodeModule as unknown as { registerHooks: Parameters<typeof createSyncHooks>[1] };
-      registerResolveHookOutsidePackages(createSyncHooks(data, registerHooks).resolve, registerHooks);
+      const tapResolve = createSyncHooks(data, registerHooks).resolve;
+      const resolve: typeof tapResolve = builtins
+        ? (specifier, context, next) => {
+            const result = tapResolve(specifier, context, next);
+            // Before Node builds the builtin's ES module exports: the import sees the patched functions.
+            if (builtins.ids.has(specifier)) builtins.seen(specifier);
+            return result;
+          }
+        : tapResolve;
+      registerResolveHookOutsidePackages(resolve, registerHooks);
       debug('ESM hooks: in-thread (module.registerHooks)');
       return 'sync';
     }

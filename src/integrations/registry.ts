@@ -72,6 +72,17 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     rebind: ['query'],
     load: () => require('./claude-agent-sdk/patch').claudeAgentSdkPatcher,
   },
+  {
+    name: 'claude-code',
+    aliases: ['claudeCode'],
+    packageName: '@anthropic-ai/claude-code',
+    supportedMajors: [2],
+    // The CLI runs as a child process: the patch wraps node:child_process's spawn / execFile / exec, and
+    // follows only invocations of `claude`.
+    files: [],
+    builtin: 'child_process',
+    load: () => require('./claude-code/patch').claudeCodePatcher,
+  },
 ];
 
 export function integrationNames(): string[] {

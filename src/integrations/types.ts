@@ -27,6 +27,12 @@ export interface IntegrationSpec {
    * traced call is an exported function rather than a method.
    */
   readonly rebind?: readonly string[];
+  /**
+   * A Node builtin (`child_process`) the patch applies to instead of the
+   * package's modules, when the app first loads it (hooks/builtins.ts); the
+   * package itself is never loaded (the Claude Code CLI runs as a process).
+   */
+  readonly builtin?: string;
   load(): IntegrationPatcher;
 }
 
