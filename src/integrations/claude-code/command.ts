@@ -84,8 +84,12 @@ export function shellWords(line: string): string[] {
       if (inWord) words.push(word);
       word = '';
       inWord = false;
-    } else if ((c === '|' || c === ';' || c === '&' || c === '>' || c === '<') && !inWord) {
-      let op = c;
+    } else if (c === '|' || c === ';' || c === '&' || c === '>' || c === '<') {
+      // An operator ends the word before it (`2>` stays one operator: a digit word right before `>`).
+      if (inWord && !(c === '>' && /^\d$/.test(word))) words.push(word);
+      let op = inWord && c === '>' && /^\d$/.test(word) ? word + c : c;
+      word = '';
+      inWord = false;
       while (i + 1 < line.length && '|&><'.includes(line[i + 1])) op += line[++i];
       words.push(op);
     } else {
