@@ -30,8 +30,8 @@ describe.skipIf(TOO_OLD)('Claude Code CLI under the preload', () => {
   /** @type {any} */ let baseline;
   const dist = process.env.CATALYST_TEST_DIST ?? join(ROOT, 'dist');
 
-  /** @param {'import' | 'none'} preload */
-  async function run(preload) {
+  /** @param {'import' | 'none'} preload @param {Record<string, string>} [extraEnv] @param {number} [spans] */
+  async function run(preload, extraEnv = {}, spans = RUNS) {
     collector.reset();
     const result = await runChild({
       script: APP,
@@ -49,10 +49,11 @@ describe.skipIf(TOO_OLD)('Claude Code CLI under the preload', () => {
         DISABLE_AUTOUPDATER: '1',
         CATALYST_OTLP_ENDPOINT: collector.url,
         CATALYST_DIST: dist,
+        ...extraEnv,
       },
     });
     expect(result.code, result.stderr).toBe(0);
-    if (preload !== 'none') await collector.waitForSpans(RUNS, 5000);
+    if (preload !== 'none') await collector.waitForSpans(spans, 5000);
     else await new Promise((r) => setTimeout(r, 100));
     const line = result.stdout.split('\n').find((l) => l.startsWith('RESULT '));
     expect(line, result.stdout + result.stderr).toBeDefined();
@@ -124,4 +125,16 @@ describe.skipIf(TOO_OLD)('Claude Code CLI under the preload', () => {
     const withChildren = agents().filter((/** @type {any} */ s) => traced.spans.some((/** @type {any} */ c) => c.parentSpanId === s.spanId));
     expect(withChildren).toHaveLength(0);
   });
+
+  it("passes TRACEPARENT: with the CLI's own telemetry on, its spans join the invocation's trace under the AGENT span", async () => {
+    const withTelemetry = await run('import', { CLI_OTLP: collector.url }, 3);
+    expect(withTelemetry.out.telemetry).toBe(PLAIN_TEXT);
+    const tree = spanTree(withTelemetry.spans);
+    const agent = withTelemetry.spans.find((/** @type {any} */ s) => s.name === 'claude-code.invocation');
+    expect(agent, tree).toBeDefined();
+    const cli = withTelemetry.spans.filter((/** @type {any} */ s) => s !== agent);
+    expect(cli.length, tree).toBeGreaterThanOrEqual(1);
+    for (const s of cli) expect(s.traceId, tree).toBe(agent.traceId);
+    expect(cli.some((/** @type {any} */ s) => s.parentSpanId === agent.spanId), tree).toBe(true);
+  }, 120_000);
 });

@@ -39,6 +39,22 @@ const viaSpawn = (file, args) =>
   });
 
 const out = {};
+if (process.env.CLI_OTLP) {
+  // The CLI's own OpenTelemetry export on (its variables), to see its spans join the trace through TRACEPARENT.
+  const env = {
+    ...process.env,
+    CLAUDE_CODE_ENABLE_TELEMETRY: '1',
+    CLAUDE_CODE_ENHANCED_TELEMETRY_BETA: '1',
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_EXPORTER_OTLP_ENDPOINT: process.env.CLI_OTLP,
+  };
+  out.telemetry = await promised(execFile, bin, ['-p', 'Say hello', '--output-format', 'json'], { env }).then((r) => JSON.parse(r.stdout).result);
+  process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
+  process.exit(0);
+}
 out.text = await viaCallback(bin, ['-p', 'Say hello', '--output-format', 'text']);
 out.json = await promised(execFile, exe, ['-p', 'Say hello', '--output-format', 'json']).then((r) => ({ keys: Object.keys(r).sort(), type: JSON.parse(r.stdout).type }));
 out.stream = await viaSpawn(bin, ['-p', 'Say hello', '--output-format', 'stream-json', '--verbose']);
