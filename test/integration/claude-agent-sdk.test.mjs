@@ -39,8 +39,8 @@ describe.skipIf(TOO_OLD)('Claude Agent SDK', () => {
     if (home) rmSync(home, { recursive: true, force: true });
   });
 
-  /** @param {string} scenario @param {{ preload?: 'import' | 'none', spans?: number }} [o] */
-  async function run(scenario, { preload = 'import', spans = 0 } = {}) {
+  /** @param {string} scenario @param {{ preload?: 'import' | 'none', spans?: number, env?: Record<string, string> }} [o] */
+  async function run(scenario, { preload = 'import', spans = 0, env = {} } = {}) {
     collector.reset();
     const result = await runChild({
       script: APP,
@@ -57,6 +57,7 @@ describe.skipIf(TOO_OLD)('Claude Agent SDK', () => {
         DISABLE_AUTOUPDATER: '1',
         CATALYST_OTLP_ENDPOINT: collector.url,
         CATALYST_DIST: dist,
+        ...env,
       },
     });
     expect(result.code, `${scenario} exited with ${result.code}\n${result.stderr}`).toBe(0);
@@ -160,5 +161,16 @@ describe.skipIf(TOO_OLD)('Claude Agent SDK', () => {
     const outer = traced.spans.find((s) => s.name === 'outer');
     expect(agents[0].parentSpanId).toBe(outer.spanId);
     expect(traced.out.wrapped.result.result).toBe(FINAL_TEXT);
+  }, 120_000);
+
+  it("passes TRACEPARENT to the binary: with its own telemetry on, its spans nest under the loop's AGENT span", async () => {
+    const traced = await run('telemetry', { spans: 3, env: { CLI_OTLP: collector.url } });
+    expect(traced.out.telemetry.result.result).toBe('Hello from the fake.');
+    const tree = spanTree(traced.spans);
+    const agent = traced.spans.find((s) => s.name === 'ClaudeAgentSDK.query');
+    const cli = traced.spans.filter((s) => s.name.startsWith('claude_code.'));
+    expect(cli.length, tree).toBeGreaterThanOrEqual(1);
+    for (const s of cli) expect(s.traceId, tree).toBe(agent.traceId);
+    expect(cli.some((s) => s.parentSpanId === agent.spanId), tree).toBe(true);
   }, 120_000);
 });

@@ -2,6 +2,7 @@ import { context, SpanStatusCode, trace, type Context, type Span, type Tracer } 
 import { Attr } from '../../semconv/attr';
 import { writeAttributes } from '../../trace/write';
 import { parentContext } from '../../trace/parent-context';
+import { traceparentOf } from '../../trace/traceparent';
 import { spanName } from '../../trace/span-name';
 import { safely } from '../../instrumentation/safe';
 import { endIncomplete, endOk, endWithError, trackOpenSpan } from '../../instrumentation/span-lifecycle';
@@ -67,7 +68,14 @@ class Loop {
     this.release = trackOpenSpan(this.agent);
   }
 
-  /** The call's params with our tool hooks after the app's own (never replacing them); the app's objects are not modified. */
+  /**
+   * The call's params with our tool hooks after the app's own (never replacing
+   * them), and TRACEPARENT in the binary's environment (unless the app set one)
+   * so the binary's own spans, when its telemetry is on, nest under the loop.
+   * The SDK gives the binary `options.env`, else a copy of process.env: a copy
+   * of either plus one variable is the same environment. The app's objects are
+   * not modified.
+   */
   withHooks(params: unknown): unknown {
     if (!isObj(params)) return params;
     const options: Obj = isObj(params.options) ? params.options : {};
@@ -79,7 +87,9 @@ class Loop {
       PostToolUse: add('PostToolUse', async (input) => (safely('claude-agent-sdk.PostToolUse', () => this.toolEnded(input, false)), {})),
       PostToolUseFailure: add('PostToolUseFailure', async (input) => (safely('claude-agent-sdk.PostToolUseFailure', () => this.toolEnded(input, true)), {})),
     };
-    return { ...params, options: { ...options, hooks: merged } };
+    const env: Obj = isObj(options.env) ? options.env : process.env;
+    const traceparent = env.TRACEPARENT === undefined ? traceparentOf(this.agentContext) : undefined;
+    return { ...params, options: { ...options, hooks: merged, ...(traceparent ? { env: { ...env, TRACEPARENT: traceparent } } : {}) } };
   }
 
   /**

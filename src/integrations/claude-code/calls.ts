@@ -1,4 +1,5 @@
-import { context, propagation, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { context, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { traceparentOf } from '../../trace/traceparent';
 import { parentContext } from '../../trace/parent-context';
 import { spanName } from '../../trace/span-name';
 import { writeAttributes } from '../../trace/write';
@@ -69,10 +70,7 @@ function start(inv: Invocation): { span: Span; ctx: Context; args: unknown[]; an
 
 /** The call's arguments with TRACEPARENT in the child's environment; the app's objects are left as they are. */
 function withTraceparent(inv: Invocation, ctx: Context): unknown[] {
-  const carrier: Record<string, string> = {};
-  propagation.inject(ctx, carrier);
-  const spanContext = trace.getSpanContext(ctx);
-  const traceparent = carrier.traceparent ?? (spanContext ? `00-${spanContext.traceId}-${spanContext.spanId}-0${spanContext.traceFlags & 1}` : undefined);
+  const traceparent = traceparentOf(ctx);
   const { options, optionsIndex } = inv.command;
   const env = (options?.env as Record<string, string | undefined> | undefined) ?? process.env;
   if (!traceparent || env.TRACEPARENT !== undefined) return inv.args;

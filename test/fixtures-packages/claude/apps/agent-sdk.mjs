@@ -2,7 +2,8 @@
 //   tool     a query loop with an in-process MCP tool (alwaysLoad: offered directly), and an app hook;
 //   fail     a loop whose model call the fake refuses;
 //   wrapped  wrapClaudeAgentSdkQuery(query) inside an agentSpan (under the preload: one span, not two);
-//   explicit no preload: setup() and wrapClaudeAgentSdkQuery(query) alone.
+//   explicit no preload: setup() and wrapClaudeAgentSdkQuery(query) alone;
+//   telemetry a loop with the binary's own OpenTelemetry export on (options.env), to CLI_OTLP.
 // It prints `RESULT {...}`: what the app saw, to compare with an untraced run.
 import { query, createSdkMcpServer, tool } from '@anthropic-ai/claude-agent-sdk';
 import { z } from 'zod';
@@ -19,7 +20,7 @@ const weather = createSdkMcpServer({
   tools: [tool('get_weather', 'The weather of a city', { city: z.string() }, async ({ city }) => ({ content: [{ type: 'text', text: `18 degrees in ${city}` }] }), { alwaysLoad: true })],
 });
 
-async function run(q, prompt) {
+async function run(q, prompt, extra = {}) {
   const seen = [];
   let result;
   const stream = q({
@@ -29,6 +30,7 @@ async function run(q, prompt) {
       allowedTools: ['mcp__weather__get_weather'],
       maxTurns: 4,
       hooks: { PreToolUse: [{ hooks: [async (input) => (hookCalls.push(`${input.hook_event_name} ${input.tool_name}`), {})] }] },
+      ...extra,
     },
   });
   let threw;
@@ -45,6 +47,19 @@ async function run(q, prompt) {
 
 const out = {};
 if (scenario === 'tool') out.tool = await run(query, 'What is the weather in Paris?');
+if (scenario === 'telemetry') {
+  const env = {
+    ...process.env,
+    CLAUDE_CODE_ENABLE_TELEMETRY: '1',
+    CLAUDE_CODE_ENHANCED_TELEMETRY_BETA: '1',
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_EXPORTER_OTLP_ENDPOINT: process.env.CLI_OTLP,
+  };
+  out.telemetry = await run(query, 'Say hello', { env });
+}
 if (scenario === 'fail') {
   out.fail = await run(query, 'Please FAIL now.');
 }
