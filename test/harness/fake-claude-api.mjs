@@ -3,6 +3,7 @@
 // any model, `HEAD /`, streamed or not. Its replies are scripted by the
 // conversation, so one server drives a whole agent loop:
 //   - a prompt containing "FAIL" gets HTTP 400 (an invalid_request_error);
+//   - a prompt containing "SLOW" is answered after 3 s (time for the app to abort the loop);
 //   - a last message carrying a tool_result gets the final text, "It is 18 degrees in Paris.";
 //   - a prompt mentioning "weather" gets a tool_use of the first offered tool whose name has "weather";
 //   - anything else (including the binary's helper requests) gets "Hello from the fake.".
@@ -55,6 +56,14 @@ export async function startFakeClaudeApi(options = {}) {
         return;
       }
       const r = reply(body);
+      const lastUser = JSON.stringify((Array.isArray(body?.messages) ? body.messages : []).filter((m) => m?.role === 'user').pop() ?? '');
+      // The client may be gone by then (an aborted loop): a late answer is dropped.
+      res.on('error', () => {});
+      if (/SLOW/.test(lastUser) && !r.error) return void setTimeout(() => res.destroyed || answer(r, body), 3000);
+      answer(r, body);
+    });
+    /** @param {ReturnType<typeof reply>} r @param {any} body */
+    const answer = (r, body) => {
       const id = `msg_fake${String(++count).padStart(4, '0')}`;
       const model = typeof body?.model === 'string' ? body.model : 'claude-fake';
       const headers = { 'request-id': `req_fake${count}` };
@@ -86,7 +95,7 @@ export async function startFakeClaudeApi(options = {}) {
       event('message_delta', { delta: { stop_reason: r.stop, stop_sequence: null }, usage: { output_tokens: USAGE.output_tokens } });
       event('message_stop', {});
       res.end();
-    });
+    };
   });
   await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined)));
   const address = /** @type {import('node:net').AddressInfo} */ (server.address());

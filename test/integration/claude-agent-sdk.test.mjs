@@ -39,13 +39,13 @@ describe.skipIf(TOO_OLD)('Claude Agent SDK', () => {
     if (home) rmSync(home, { recursive: true, force: true });
   });
 
-  /** @param {string} scenario @param {{ preload?: 'import' | 'none', spans?: number, env?: Record<string, string> }} [o] */
-  async function run(scenario, { preload = 'import', spans = 0, env = {} } = {}) {
+  /** @param {string} scenario @param {{ preload?: 'import' | 'require' | 'none', spans?: number, env?: Record<string, string>, app?: string }} [o] */
+  async function run(scenario, { preload = 'import', spans = 0, env = {}, app = APP } = {}) {
     collector.reset();
     const result = await runChild({
-      script: APP,
+      script: app,
       preload,
-      registerPath: preload === 'none' ? undefined : join(dist, 'esm/register.mjs'),
+      registerPath: preload === 'none' ? undefined : join(dist, preload === 'require' ? 'register.js' : 'esm/register.mjs'),
       cwd: home,
       timeoutMs: 60_000,
       env: {
@@ -172,5 +172,29 @@ describe.skipIf(TOO_OLD)('Claude Agent SDK', () => {
     expect(cli.length, tree).toBeGreaterThanOrEqual(1);
     for (const s of cli) expect(s.traceId, tree).toBe(agent.traceId);
     expect(cli.some((s) => s.parentSpanId === agent.spanId), tree).toBe(true);
+  }, 120_000);
+
+  it('a CommonJS app that require()s the ESM-only SDK (require(esm)) is traced the same way', async () => {
+    const traced = await run('cjs', { preload: 'require', spans: 2, app: join(ROOT, 'test/fixtures-packages/claude/apps/agent-sdk-cjs.cjs') });
+    expect(traced.out.seen).toEqual(['system', 'assistant', 'result']);
+    const tree = spanTree(traced.spans);
+    expect(traced.spans.map((s) => `${kind(s)} ${s.name}`).sort(), tree).toEqual(['AGENT ClaudeAgentSDK.query', 'LLM ClaudeAgentSDK.turn']);
+    const agent = traced.spans.find((s) => kind(s) === 'AGENT');
+    expect(agent.status.code).toBe(OK);
+    expect(agent.attributes['output.value']).toBe('Hello from the fake.');
+  }, 120_000);
+
+  it('a loop the app aborts is ERROR with the abort; the app sees the same messages and error', async () => {
+    const baseline = await run('abort', { preload: 'none' });
+    const traced = await run('abort', { spans: 1 });
+    expect(traced.out.abort).toEqual(baseline.out.abort);
+    expect(traced.out.abort.threw, JSON.stringify(traced.out)).toBeDefined();
+    const agents = traced.spans.filter((s) => kind(s) === 'AGENT');
+    expect(agents, spanTree(traced.spans)).toHaveLength(1);
+    expect(agents[0].status.code, JSON.stringify({ out: traced.out, span: agents[0] })).toBe(ERROR);
+    const exception = agents[0].events.find((e) => e.name === 'exception');
+    // The SDK's AbortError is a minified class whose name is "Error": the message says what happened.
+    expect(exception?.attributes['exception.message']).toMatch(/abort/i);
+    expect(agents[0].status.message).toMatch(/abort/i);
   }, 120_000);
 });

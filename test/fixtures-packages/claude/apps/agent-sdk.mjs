@@ -2,6 +2,7 @@
 //   tool     a query loop with an in-process MCP tool (alwaysLoad: offered directly), and an app hook;
 //   fail     a loop whose model call the fake refuses;
 //   wrapped  wrapClaudeAgentSdkQuery(query) inside an agentSpan (under the preload: one span, not two);
+//   abort    a loop the app aborts (its abortController) once the init message arrives;
 //   explicit no preload: setup() and wrapClaudeAgentSdkQuery(query) alone;
 //   telemetry a loop with the binary's own OpenTelemetry export on (options.env), to CLI_OTLP.
 // It prints `RESULT {...}`: what the app saw, to compare with an untraced run.
@@ -59,6 +60,19 @@ if (scenario === 'telemetry') {
     OTEL_EXPORTER_OTLP_ENDPOINT: process.env.CLI_OTLP,
   };
   out.telemetry = await run(query, 'Say hello', { env });
+}
+if (scenario === 'abort') {
+  const abortController = new AbortController();
+  const seen = [];
+  try {
+    for await (const m of query({ prompt: 'Say hello SLOW', options: { abortController, maxTurns: 1 } })) {
+      seen.push(m.type);
+      if (m.type === 'system') abortController.abort();
+    }
+  } catch (error) {
+    out.abort = { seen, threw: error?.name };
+  }
+  out.abort ??= { seen };
 }
 if (scenario === 'fail') {
   out.fail = await run(query, 'Please FAIL now.');
