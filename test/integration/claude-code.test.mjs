@@ -19,8 +19,8 @@ const FIXTURE = join(ROOT, 'test/fixtures-packages/claude');
 const APP = join(FIXTURE, 'apps/claude-cli.mjs');
 const OK = 1;
 const ERROR = 2;
-/** text, json, stream-json, shell, CLAUDE_BIN, failing, explicit */
-const RUNS = 7;
+/** text, json, stream-json, shell, CLAUDE_BIN, failing, explicit, execFileSync, execSync, spawnSync */
+const RUNS = 10;
 
 describe.skipIf(TOO_OLD)('Claude Code CLI under the preload', () => {
   /** @type {any} */ let api;
@@ -85,6 +85,9 @@ describe.skipIf(TOO_OLD)('Claude Code CLI under the preload', () => {
     expect(traced.out.json).toEqual({ keys: ['stderr', 'stdout'], type: 'result' });
     expect(traced.out.fail).toEqual({ code: 1, isError: true });
     expect(traced.out.echo).toBe('not claude\n');
+    expect(traced.out.execFileSync).toBe(PLAIN_TEXT);
+    expect(traced.out.execSync).toBe(true);
+    expect(traced.out.spawnSync).toEqual({ status: 0, stdout: `${PLAIN_TEXT}\n` });
   });
 
   it('one AGENT span per invocation, in every output format, with the prompt, the result text, session, usage and cost', () => {
@@ -98,7 +101,7 @@ describe.skipIf(TOO_OLD)('Claude Code CLI under the preload', () => {
       expect(s.attributes['llm.system']).toBe('anthropic');
     }
     const byPrompt = (/** @type {string} */ p) => agents().filter((/** @type {any} */ s) => s.attributes['input.value'] === p);
-    expect(byPrompt('Say hello')).toHaveLength(5);
+    expect(byPrompt('Say hello')).toHaveLength(8);
     for (const s of byPrompt('Say hello')) expect(s.attributes['output.value'], JSON.stringify(s.attributes)).toBe(PLAIN_TEXT);
     expect(byPrompt('Say hello from CLAUDE_BIN')).toHaveLength(1);
     // json and stream-json carry the result line: session, usage (input 21 + cache 4 + 2), cost, model.

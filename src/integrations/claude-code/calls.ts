@@ -121,14 +121,7 @@ function observe(child: unknown, span: Span, request: CliRequest, annotateOnly: 
     if (ended) return;
     ended = true;
     release();
-    const outcome = outcomeOf(request.outputFormat, stdout);
-    writeAttributes(span, outcome.attributes);
-    if (annotateOnly) return;
-    if (code !== 0) {
-      const reason = lastLine(stderr) ?? outcome.error;
-      endWithError(span, new ClaudeCodeExit(`claude exited with ${code === null ? `signal ${signal}` : `code ${code}`}${reason ? `: ${reason}` : ''}`));
-    } else if (outcome.error) endWithError(span, new ClaudeCodeExit(outcome.error));
-    else endOk(span);
+    endRun(span, request, annotateOnly, { code, signal, stdout, stderr });
   };
   const emit = c.emit;
   Object.defineProperty(c, 'emit', {
@@ -146,6 +139,58 @@ function observe(child: unknown, span: Span, request: CliRequest, annotateOnly: 
     configurable: true,
     enumerable: false,
   });
+}
+
+interface RunEnd {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The span's end: what the run printed, and ERROR for a non-zero exit, a signal or a failed result. */
+function endRun(span: Span, request: CliRequest, annotateOnly: boolean, run: RunEnd): void {
+  const outcome = outcomeOf(request.outputFormat, run.stdout);
+  writeAttributes(span, outcome.attributes);
+  if (annotateOnly) return;
+  if (run.code !== 0) {
+    const reason = lastLine(run.stderr) ?? outcome.error;
+    endWithError(span, new ClaudeCodeExit(`claude exited with ${run.code === null ? `signal ${run.signal}` : `code ${run.code}`}${reason ? `: ${reason}` : ''}`));
+  } else if (outcome.error) endWithError(span, new ClaudeCodeExit(outcome.error));
+  else endOk(span);
+}
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString('utf8') : '');
+
+/**
+ * spawnSync, execFileSync, execSync: the span ends when the call returns
+ * (spawnSync's result, or exec*Sync's stdout) or throws (the error carries
+ * status, stdout and stderr), which reach the app unchanged.
+ */
+export function traceSyncInvocation(inv: Invocation): unknown {
+  const started = safely('claude-code.start', () => start(inv));
+  if (!started) return inv.original.apply(inv.thisArg, inv.args);
+  const { span, ctx, args, annotateOnly } = started;
+  let returned: unknown;
+  try {
+    returned = context.with(ctx, () => inv.original.apply(inv.thisArg, args));
+  } catch (error) {
+    safely('claude-code.end', () => {
+      const e = error as { status?: unknown; signal?: unknown; stdout?: unknown; stderr?: unknown };
+      if (typeof e?.status === 'number' || typeof e?.signal === 'string') {
+        endRun(span, inv.request, annotateOnly, { code: typeof e.status === 'number' ? e.status : null, signal: typeof e.signal === 'string' ? e.signal : null, stdout: text(e.stdout), stderr: text(e.stderr) });
+      } else if (!annotateOnly) endWithError(span, error);
+    });
+    throw error;
+  }
+  safely('claude-code.end', () => {
+    if (inv.kind === 'spawnSync') {
+      const r = returned as { status?: number | null; signal?: string | null; stdout?: unknown; stderr?: unknown; error?: unknown };
+      if (r?.error && !annotateOnly) endWithError(span, r.error);
+      else endRun(span, inv.request, annotateOnly, { code: r?.status ?? null, signal: r?.signal ?? null, stdout: text(r?.stdout), stderr: text(r?.stderr) });
+    } else endRun(span, inv.request, annotateOnly, { code: 0, signal: null, stdout: text(returned), stderr: '' });
+  });
+  return returned;
 }
 
 /** A run that failed: a non-zero exit, a signal, or a result that reports an error. */

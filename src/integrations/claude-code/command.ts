@@ -6,7 +6,7 @@
  */
 
 /** The call as child_process received it. */
-export type SpawnKind = 'spawn' | 'execFile' | 'exec';
+export type SpawnKind = 'spawn' | 'execFile' | 'exec' | 'spawnSync' | 'execFileSync' | 'execSync';
 
 export interface ClaudeCommand {
   /** The CLI's arguments after the binary (from the shell command line when run through a shell). */
@@ -42,7 +42,7 @@ export function claudeCommand(kind: SpawnKind, args: readonly unknown[], claudeB
   const optionsIndex = list ? 2 : 1;
   const options = isOptions(args[optionsIndex]) ? (args[optionsIndex] as Record<string, unknown>) : undefined;
   const listed = (list ?? []).map(String);
-  const shell = kind === 'exec' || !!options?.shell;
+  const shell = kind === 'exec' || kind === 'execSync' || !!options?.shell;
   if (!shell) return isClaudeBinary(file, claudeBin) ? { argv: listed, optionsIndex, options } : undefined;
   const words = shellWords(file);
   // `VAR=value claude ...`: assignments before the command.

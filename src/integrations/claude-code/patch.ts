@@ -7,7 +7,7 @@ import { claudeCommand, cliRequest, type SpawnKind } from './command';
 /**
  * Where we plug into the Claude Code CLI: node:child_process, which the app
  * runs it with. spawn, execFile and exec (and the promisified execFile / exec)
- * are wrapped; each call is checked for `claude` (a string test, then a parse
+ * and their Sync forms are wrapped; each call is checked for `claude` (a string test, then a parse
  * only for a command naming it) and anything else goes straight through. The
  * span code loads at the first `claude -p` the app runs.
  */
@@ -28,7 +28,8 @@ function traced(kind: SpawnKind, original: AnyFn, ctx: PatchContext, promised: b
     if (!c || !command || !request) return original.apply(this, args);
     inside = true;
     try {
-      return c.traceInvocation({ kind, original, thisArg: this, args, command, request, promised, getTracer: () => ctx.getTracer() });
+      const inv = { kind, original, thisArg: this, args, command, request, promised, getTracer: () => ctx.getTracer() };
+      return kind.endsWith('Sync') ? c.traceSyncInvocation(inv) : c.traceInvocation(inv);
     } finally {
       inside = false;
     }
@@ -54,9 +55,12 @@ export const claudeCodePatcher: IntegrationPatcher = {
     if (wrapMethod(cp, 'spawn', (original) => traced('spawn', original as AnyFn, ctx, false) as never)) count++;
     if (wrapWithPromisified(cp, 'execFile', ctx)) count++;
     if (typeof cp.exec === 'function' && wrapWithPromisified(cp, 'exec', ctx)) count++;
+    for (const name of ['spawnSync', 'execFileSync', 'execSync'] as const) {
+      if (wrapMethod(cp, name, (original) => traced(name, original as AnyFn, ctx, false) as never)) count++;
+    }
     return count;
   },
   unpatch(moduleExports: unknown): void {
-    for (const name of ['spawn', 'execFile', 'exec']) unwrapMethod(moduleExports as object, name);
+    for (const name of ['spawn', 'execFile', 'exec', 'spawnSync', 'execFileSync', 'execSync']) unwrapMethod(moduleExports as object, name);
   },
 };

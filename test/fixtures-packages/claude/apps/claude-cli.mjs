@@ -1,9 +1,9 @@
 // Runs the real `claude` CLI (the fixture package's binary) every way an app
 // does: execFile with a callback, promisified execFile by absolute path, spawn
 // reading a stream-json stream, exec through a shell, spawn of $CLAUDE_BIN
-// (a link not named claude), a failing run, and the documented explicit
-// agentSpan around execFile. It prints `RESULT {...}`: what the app saw.
-import { exec, execFile, spawn } from 'node:child_process';
+// (a link not named claude), a failing run, the documented explicit agentSpan
+// around execFile, and execFileSync / execSync / spawnSync. It prints `RESULT {...}`: what the app saw.
+import { exec, execFile, execFileSync, execSync, spawn, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,5 +66,10 @@ if (api) {
     promised(execFile, bin, ['-p', 'Say hello', '--output-format', 'json']).then((r) => JSON.parse(r.stdout).result),
   );
 }
+// The synchronous forms (stdin given, and closed, by `input`).
+out.execFileSync = JSON.parse(execFileSync(exe, ['-p', 'Say hello', '--output-format', 'json'], { input: '' }).toString()).result;
+out.execSync = execSync(`"${bin}" -p "Say hello" --output-format stream-json --verbose`, { input: '' }).toString().trim().split('\n').length > 2;
+const sync = spawnSync(bin, ['-p', 'Say hello'], { input: '' });
+out.spawnSync = { status: sync.status, stdout: sync.stdout.toString() };
 out.echo = await viaCallback('echo', ['not claude']).then((r) => r.stdout);
 process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
