@@ -32,7 +32,7 @@ export function builtinWatcher(specs: readonly IntegrationSpec[], onLoad: OnModu
   if (byId.size === 0) return undefined;
   const applied = new Set<string>();
   const ids = new Set(byId.keys());
-  return {
+  const watcher: BuiltinWatcher = {
     ids,
     seen(id, moduleExports) {
       const name = id.startsWith('node:') ? id.slice(5) : id;
@@ -48,4 +48,8 @@ export function builtinWatcher(specs: readonly IntegrationSpec[], onLoad: OnModu
       }
     },
   };
+  // Already loaded (setup() in a running app): patched now, at no load cost. Node lists each builtin it has loaded.
+  const loaded = (process as { moduleLoadList?: readonly string[] }).moduleLoadList;
+  for (const spec of specs) if (spec.builtin && loaded?.includes(`NativeModule ${spec.builtin}`)) watcher.seen(spec.builtin);
+  return watcher;
 }
