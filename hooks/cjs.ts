@@ -3,6 +3,7 @@ import Module = require('node:module');
 import { reportInternalError } from '../src/diagnostics/report';
 import { hookPackages, hookTargets, needsInternals, normaliseModuleName, packageDirMarker, type HookTarget } from '../src/integrations/targets';
 import type { IntegrationSpec } from '../src/integrations/types';
+import type { BuiltinWatcher } from './builtins';
 
 export type OnModuleLoad = (spec: IntegrationSpec, moduleExports: unknown, baseDir: string | undefined) => void;
 
@@ -18,9 +19,9 @@ type RequireFn = (this: { path?: string } | undefined, id: string) => unknown;
  * a hooked module, and everything else goes straight to Node's require;
  * require-in-the-middle itself loads only when the first such require comes.
  */
-export function installCjsHook(specs: readonly IntegrationSpec[], onLoad: OnModuleLoad): void {
+export function installCjsHook(specs: readonly IntegrationSpec[], onLoad: OnModuleLoad, builtins?: BuiltinWatcher): void {
   const targets = hookTargets(specs);
-  if (targets.length === 0) return;
+  if (targets.length === 0 && !builtins) return;
   const packages = hookPackages(specs);
   const proto = Module.prototype as unknown as { require: RequireFn };
   const nodeRequire = proto.require;
@@ -58,7 +59,9 @@ export function installCjsHook(specs: readonly IntegrationSpec[], onLoad: OnModu
   proto.require = function require(this: { path?: string } | undefined, id: string) {
     const hooked = typeof id === 'string' && mayMatch(id, this?.path) ? (hookedRequire ??= activate()) : nodeRequire;
     // eslint-disable-next-line prefer-rest-params
-    return hooked.apply(this, arguments as unknown as [string]);
+    const loaded = hooked.apply(this, arguments as unknown as [string]);
+    if (builtins?.ids.has(id)) builtins.seen(id, loaded);
+    return loaded;
   };
 }
 

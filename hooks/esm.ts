@@ -7,6 +7,7 @@ import { createSyncHooks } from './tap';
 import { registerResolveHookOutsidePackages } from './esm-pause';
 import type { IntegrationSpec } from '../src/integrations/types';
 import type { OnModuleLoad } from './cjs';
+import type { BuiltinWatcher } from './builtins';
 import { debug, warnOnce } from '../src/diagnostics/report';
 
 export type EsmLoaderMode = 'sync' | 'async' | 'none';
@@ -23,19 +24,29 @@ const LOADER_FILE = join(__dirname, 'hooks', 'esm-loader.mjs');
  * hooks (module.registerHooks) where Node supports them; the off-thread loader
  * (module.register) otherwise.
  */
-export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModuleLoad): EsmLoaderMode {
+export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModuleLoad, builtins?: BuiltinWatcher): EsmLoaderMode {
   const targets = hookTargets(specs);
   if (targets.length === 0) return 'none';
-  const data = { include: [...new Set(targets.map((t) => t.moduleName))], packages: hookPackages(specs), tapKey: TAP_KEY, locals: hookLocals(specs) };
+  const rebind = Object.fromEntries(targets.filter((t) => t.spec.rebind?.length).map((t) => [t.moduleName, [...t.spec.rebind!]]));
+  const data = { include: [...new Set(targets.map((t) => t.moduleName))], packages: hookPackages(specs), tapKey: TAP_KEY, locals: hookLocals(specs), rebind };
   const byName = new Map(targets.map((t) => [t.moduleName, t.spec]));
   try {
-    (globalThis as Record<symbol, unknown>)[Symbol.for(TAP_KEY)] = (name: string, namespace: unknown, baseDir: string): void => {
+    (globalThis as Record<symbol, unknown>)[Symbol.for(TAP_KEY)] = (name: string, namespace: object, baseDir: string, bindings?: Bindings): void => {
       const spec = byName.get(name);
-      if (spec) onLoad(spec, namespace, baseDir);
+      if (spec) onLoad(spec, bindings ? rebindable(namespace, bindings) : namespace, baseDir);
     };
     if (supportsSyncHooks()) {
       const { registerHooks } = nodeModule as unknown as { registerHooks: Parameters<typeof createSyncHooks>[1] };
-      registerResolveHookOutsidePackages(createSyncHooks(data, registerHooks).resolve, registerHooks);
+      const tapResolve = createSyncHooks(data, registerHooks).resolve;
+      const resolve: typeof tapResolve = builtins
+        ? (specifier, context, next) => {
+            const result = tapResolve(specifier, context, next);
+            // Before Node builds the builtin's ES module exports: the import sees the patched functions.
+            if (builtins.ids.has(specifier)) builtins.seen(specifier);
+            return result;
+          }
+        : tapResolve;
+      registerResolveHookOutsidePackages(resolve, registerHooks);
       debug('ESM hooks: in-thread (module.registerHooks)');
       return 'sync';
     }
@@ -48,6 +59,21 @@ export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModu
     warnOnce('esm-loader', `ESM modules cannot be traced in this process (${(error as Error).message}); CommonJS tracing continues`);
   }
   return 'none';
+}
+
+/** Per export name, a getter and a setter of the tapped module's local binding (hooks/tap.ts, `rebindings`). */
+type Bindings = Record<string, [() => unknown, (value: unknown) => void]>;
+
+/**
+ * What the integration patches for a module with bindings to replace: the
+ * namespace (read-only) behind an object whose named properties read and
+ * write the module's own bindings, so `view.query = traced` changes the
+ * `query` every importer sees, as assigning a CommonJS export would.
+ */
+function rebindable(namespace: object, bindings: Bindings): object {
+  const view = Object.create(namespace) as object;
+  for (const [name, [get, set]] of Object.entries(bindings)) Object.defineProperty(view, name, { get, set, enumerable: true });
+  return view;
 }
 
 /**

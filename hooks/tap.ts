@@ -37,6 +37,12 @@ export interface TapData {
   tapKey: string;
   /** Module names whose module-private bindings (these names) are handed over instead of the namespace. */
   locals?: Record<string, string[]>;
+  /**
+   * Per registry module name, exports whose binding the integration replaces
+   * (an ESM-only SDK's exported function, which no prototype leads to). Absent
+   * or empty for most modules.
+   */
+  rebind?: Record<string, string[]>;
 }
 
 interface LoadResult {
@@ -94,8 +100,9 @@ export function createTap(data: TapData): SourceTap {
     return found ?? undefined;
   };
 
-  const statements = (url: string, t: { name: string; baseDir: string }): string => {
-    const call = (what: string): string => `globalThis[Symbol.for(${JSON.stringify(data.tapKey)})]?.(${JSON.stringify(t.name)}, ${what}, ${JSON.stringify(t.baseDir)})`;
+  const statements = (url: string, t: { name: string; baseDir: string }, source: string): string => {
+    const bindings = rebindings(source, data.rebind?.[t.name]);
+    const call = (what: string): string => `globalThis[Symbol.for(${JSON.stringify(data.tapKey)})]?.(${JSON.stringify(t.name)}, ${what}, ${JSON.stringify(t.baseDir)}${bindings})`;
     const locals = data.locals?.[t.name]?.filter((n) => IDENTIFIER.test(n));
     // A tracing failure must never fail the import: the call is guarded.
     if (locals?.length) {
@@ -124,10 +131,48 @@ export function createTap(data: TapData): SourceTap {
       if (!t || !result || result.format !== 'module' || result.source == null) return result;
       const raw = result.source;
       const source = typeof raw === 'string' ? raw : Buffer.from(raw as ArrayBuffer).toString('utf8');
-      return { ...result, source: source + statements(url, t) };
+      return { ...result, source: source + statements(url, t, source) };
     },
     wants: (url) => target(url) !== undefined,
   };
+}
+
+/** Words a local binding cannot be named: one of these in generated code would fail the module's load. */
+const RESERVED = new Set('await break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield arguments eval'.split(' '));
+
+/**
+ * The local name a module gives each of `names` in its exports: `export { a as query }`
+ * (a bundle's closing statement, searched from the end), or `export function query`.
+ */
+export function exportedLocals(source: string, names: readonly string[]): Map<string, string> {
+  const found = new Map<string, string>();
+  const lists = [...source.matchAll(/\bexport\s*\{([^}]*)\}/g)].reverse();
+  for (const name of names) {
+    for (const list of lists) {
+      for (const entry of list[1].split(',')) {
+        const [local, exported = local] = entry.trim().split(/\s+as\s+/);
+        if (exported === name && IDENTIFIER.test(local) && !RESERVED.has(local)) found.set(name, local);
+      }
+      if (found.has(name)) break;
+    }
+    if (!found.has(name) && new RegExp(`\\bexport\\s+(?:async\\s+)?function\\s*\\*?\\s*${name.replace(/\$/g, '\\$')}\\s*\\(`).test(source)) found.set(name, name);
+  }
+  return found;
+}
+
+/**
+ * The tap call's fourth argument for a module with bindings to replace: per
+ * export, a getter and a setter of the module's own local binding, so the
+ * integration can swap the function every importer sees (the namespace itself
+ * is read-only). A `const` binding's setter throws, which the integration
+ * reports as "skipped". Empty when the module has none.
+ */
+function rebindings(source: string, names: readonly string[] | undefined): string {
+  if (!names || names.length === 0) return '';
+  const locals = exportedLocals(source, names);
+  if (locals.size === 0) return '';
+  const entries = [...locals].map(([name, local]) => `${JSON.stringify(name)}: [() => ${local}, (v) => { ${local} = v; }]`);
+  return `, { ${entries.join(', ')} }`;
 }
 
 

@@ -39,6 +39,7 @@ const entries = {
   'openai-agents': 'src/integrations/openai-agents/index.ts',
   'pi-ai': 'src/integrations/pi-ai/index.ts',
   'pi-agent-core': 'src/integrations/pi-agent-core/index.ts',
+  'claude-agent-sdk': 'src/integrations/claude-agent-sdk/index.ts',
   cli: 'src/cli/main.ts',
 };
 

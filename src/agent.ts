@@ -1,6 +1,7 @@
 import type { Tracer } from '@opentelemetry/api';
 import { getState, livePipeline, type AgentState } from './state';
 import { resolveConfig } from './config/config';
+
 import { parseBoolean } from './config/parse';
 import type { CatalystOptions, ResolvedConfig } from './config/types';
 import { setDebug, warnOnce, debug } from './diagnostics/report';
@@ -9,6 +10,7 @@ import { applyIntegration } from './integrations/install';
 import type { IntegrationSpec, PatchContext } from './integrations/types';
 import { installCjsHook } from '../hooks/cjs';
 import { installEsmHook } from '../hooks/esm';
+import { builtinWatcher } from '../hooks/builtins';
 
 /**
  * Starting the agent, shared by the preload and setup(): configuration, the
@@ -71,13 +73,14 @@ function installHooks(state: AgentState, config: ResolvedConfig): void {
   const onLoad = (spec: IntegrationSpec, moduleExports: unknown, baseDir: string | undefined): void => {
     applyIntegration(spec, moduleExports, ctx, baseDir);
   };
+  const builtins = !state.hooksInstalled.cjs || !state.hooksInstalled.esm ? builtinWatcher(specs, onLoad) : undefined;
   if (!state.hooksInstalled.cjs) {
     state.hooksInstalled.cjs = true;
-    installCjsHook(specs, onLoad);
+    installCjsHook(specs, onLoad, builtins);
   }
   if (!state.hooksInstalled.esm) {
     state.hooksInstalled.esm = true;
-    installEsmHook(specs, onLoad);
+    installEsmHook(specs, onLoad, builtins);
   }
 }
 

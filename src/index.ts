@@ -12,3 +12,4 @@ export { agentSpan, type AgentSpanOptions } from './api/agent-span';
 export { manualSpan, type ManualSpanOptions } from './api/manual-span';
 export { SpanHandle, type ToolInfo } from './api/span-handle';
 export { withSession, withUser, withMetadata } from './api/context-helpers';
+export { wrapClaudeAgentSdkQuery } from './integrations/claude-agent-sdk/wrap';

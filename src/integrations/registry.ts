@@ -83,6 +83,27 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     files: [''],
     load: () => require('./pi-agent-core/patch').piAgentCorePatcher,
   },
+  {
+    name: 'claude-agent-sdk',
+    aliases: ['claudeAgentSdk'],
+    packageName: '@anthropic-ai/claude-agent-sdk',
+    supportedMajors: [0],
+    // ESM only, and `query` is an exported function: the source tap hands the patch its binding to replace.
+    files: [''],
+    rebind: ['query'],
+    load: () => require('./claude-agent-sdk/patch').claudeAgentSdkPatcher,
+  },
+  {
+    name: 'claude-code',
+    aliases: ['claudeCode'],
+    packageName: '@anthropic-ai/claude-code',
+    supportedMajors: [2],
+    // The CLI runs as a child process: the patch wraps node:child_process's spawn / execFile / exec, and
+    // follows only invocations of `claude`.
+    files: [],
+    builtin: 'child_process',
+    load: () => require('./claude-code/patch').claudeCodePatcher,
+  },
 ];
 
 export function integrationNames(): string[] {

@@ -26,7 +26,7 @@ export function hookLocals(specs: readonly IntegrationSpec[]): Record<string, st
 
 /** The packages the loader hooks watch, once each. */
 export function hookPackages(specs: readonly IntegrationSpec[]): string[] {
-  return [...new Set(specs.map((s) => s.packageName))];
+  return [...new Set(specs.filter((s) => s.files.length > 0).map((s) => s.packageName))];
 }
 
 /** How a package's folder shows in a path or file URL: `/node_modules/<package>/`. */

@@ -30,6 +30,18 @@ export interface IntegrationSpec {
    * is undefined there. Only the ESM tap reads this.
    */
   readonly locals?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Exports of those modules whose binding the patch replaces (in their ES
+   * module build, through the source tap: hooks/tap.ts), for an SDK whose
+   * traced call is an exported function rather than a method.
+   */
+  readonly rebind?: readonly string[];
+  /**
+   * A Node builtin (`child_process`) the patch applies to instead of the
+   * package's modules, when the app first loads it (hooks/builtins.ts); the
+   * package itself is never loaded (the Claude Code CLI runs as a process).
+   */
+  readonly builtin?: string;
   load(): IntegrationPatcher;
 }
 

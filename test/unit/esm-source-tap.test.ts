@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initialize, resolve, load } from '../../hooks/esm-loader';
+import { exportedLocals } from '../../hooks/tap';
 
 // The off-thread loader's source tap: what it appends, and to which modules.
 // A module it should not touch must come back byte for byte.
@@ -115,5 +116,37 @@ describe('the in-thread source tap (module.registerHooks)', () => {
     // Resolving an already tapped module again (a second import of it) does not bring the load hook back.
     hooks.resolve('openai', {}, resolved(`${NM}/openai/index.mjs`));
     expect(reg.loadHook()).toBeUndefined();
+  });
+
+  it('for a module with bindings to replace, hands over a getter and a setter of the local binding behind the export', async () => {
+    await initialize({ include: ['sdk'], packages: ['sdk'], tapKey: 'test.tap.rebind', rebind: { sdk: ['query'] } });
+    await resolve('sdk', {}, async () => ({ url: `${NM}/sdk/sdk.mjs` }));
+    const body = 'function ytt(p){return "real:"+p}function tool(){}\nexport{tool,ytt as query};';
+    const { source } = await load(`${NM}/sdk/sdk.mjs`, {}, next(body));
+    // Run it as a script: the export statement and the namespace import swapped for plain code.
+    const script = (source as string)
+      .replace('export{tool,ytt as query};', 'const exported = () => ({ query: ytt });')
+      .replace(/^;import \* as (\w+) from .*;$/m, 'const $1 = {};');
+    const g = globalThis as Record<symbol, unknown>;
+    g[Symbol.for('test.tap.rebind')] = (_name: string, _ns: unknown, _dir: string, bindings: Record<string, [() => any, (v: unknown) => void]>) => {
+      const [get, set] = bindings.query;
+      const original = get();
+      set((p: string) => `traced ${original(p)}`);
+    };
+    const exported = new Function(`${script}; return exported();`)() as { query: (p: string) => string };
+    delete g[Symbol.for('test.tap.rebind')];
+    expect(exported.query('x')).toBe('traced real:x');
+    // A module not named for rebinding gets the plain three-argument call.
+    await initialize({ include: ['sdk'], packages: ['sdk'], tapKey: 'test.tap.rebind' });
+    await resolve('sdk', {}, async () => ({ url: `${NM}/sdk/sdk.mjs` }));
+    expect((await load(`${NM}/sdk/sdk.mjs`, {}, next(body))).source).toContain('"/app/node_modules/sdk")');
+  });
+
+  it('finds the local name behind an export, and never offers a reserved word or a name it cannot see', () => {
+    expect(exportedLocals('function a(){}\nexport { a as query, b };', ['query'])).toEqual(new Map([['query', 'a']]));
+    expect(exportedLocals('export async function query(x) {}', ['query'])).toEqual(new Map([['query', 'query']]));
+    expect(exportedLocals('export { x as query };\nconst s = "export{default as query}"; export {y as query}', ['query'])).toEqual(new Map([['query', 'y']]));
+    expect(exportedLocals('export { default as query } from "./x";', ['query'])).toEqual(new Map());
+    expect(exportedLocals('export const query = 1;', ['query'])).toEqual(new Map());
   });
 });

@@ -1,0 +1,41 @@
+// Installs the test-only fixture packages under test/fixtures-packages/<name>/
+// (SDKs too heavy for the root devDependencies: the Claude Agent SDK and the
+// Claude Code CLI are ~0.85 GB of native binaries). Idempotent: a folder whose
+// pinned dependencies are installed at their versions is left alone, so a second run
+// costs a file read. Skipped on Node < 22 (those SDKs need 22+, and their tests
+// skip there) unless CATALYST_TEST_NODE names a newer node to run them with.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const base = join(root, 'test/fixtures-packages');
+const tooOld = Number(process.versions.node.split('.')[0]) < 22 && !process.env.CATALYST_TEST_NODE;
+const only = process.argv.slice(2);
+
+/** Whether each dependency pinned in the folder's package.json is installed at that version. */
+function installed(dir) {
+  const { dependencies = {} } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  return Object.entries(dependencies).every(([name, version]) => {
+    try {
+      return JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')).version === version;
+    } catch {
+      return false;
+    }
+  });
+}
+
+for (const name of existsSync(base) ? readdirSync(base) : []) {
+  const dir = join(base, name);
+  if (!existsSync(join(dir, 'package-lock.json')) || (only.length > 0 && !only.includes(name))) continue;
+  if (tooOld) {
+    console.log(`install-test-fixtures: ${name}: skipped on Node ${process.versions.node} (its tests need Node 22+)`);
+    continue;
+  }
+  if (installed(dir)) continue;
+  const started = Date.now();
+  console.log(`install-test-fixtures: ${name}: npm ci ...`);
+  execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
+  console.log(`install-test-fixtures: ${name}: installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
