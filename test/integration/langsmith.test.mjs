@@ -104,6 +104,15 @@ describe('langsmith (OpenTelemetry mode)', () => {
     assertRuns(await runApp('langsmith-esm.mjs', { env: { ...otelMode(), SKIP_AWAIT: '1' }, spans: SPANS }));
   });
 
+  it('an app that registered its own provider (initializeOTEL) keeps it: runs go to LangSmith, our LLM span nests under its run', async () => {
+    lsRequests.length = 0;
+    const r = await runApp('langsmith-own-provider.mjs', { env: otelMode(), spans: 1 });
+    expect(r.spans.map((s) => s.name)).toEqual(['OpenAI Chat Completions']);
+    expect(r.spans[0].parentSpanId).toBeTruthy();
+    expect(lsRequests).toContain('POST /otel/v1/traces');
+    expect(r.stderr).not.toContain('OTel tracing mode is active');
+  });
+
   it('default (non-OTel) mode: the model call is traced as before, nothing else changes', async () => {
     const r = await runApp('langsmith-esm.mjs', { env: { ...otelMode(), LANGSMITH_TRACING_MODE: undefined } });
     expect(spanTree(r.spans)).toBe('OpenAI Chat Completions [LLM]');

@@ -1,6 +1,6 @@
 import { trace, type Context, type SpanContext } from '@opentelemetry/api';
 import type { SpanOrigin } from '../../trace/parent-context';
-import { scopeOf } from '../../trace/scope-intake';
+import { hasForeignGlobalProvider, scopeOf } from '../../trace/scope-intake';
 
 /** LangSmith's tracer name: the scope of every span its OTel mode makes. */
 export const LANGSMITH_SCOPE = 'langsmith';
@@ -12,6 +12,10 @@ export const LANGSMITH_SCOPE = 'langsmith';
  * response as the SDK saw them, so it takes the wrapper run's place: the
  * provider span starts under the wrapper's parent (the traceable that made the
  * call) and the wrapper's span is folded (not exported).
+ *
+ * Only when LangSmith's spans are ours: under an app's own global provider
+ * (`initializeOTEL()`) they go to the app's exporter, which keeps the wrapper
+ * run, and our LLM span nests under it.
  */
 const WRAPPER_RUNS = new Set(['ChatOpenAI', 'ChatAnthropic']);
 
@@ -38,7 +42,7 @@ export function foldWrapperRun(active: Context, origin: SpanOrigin): Context | u
   const span = trace.getSpan(active);
   if (!span || scopeOf(span) !== LANGSMITH_SCOPE) return undefined;
   const { name, parentSpanContext } = span as unknown as SdkSpanLike;
-  if (typeof name !== 'string' || !WRAPPER_RUNS.has(name)) return undefined;
+  if (typeof name !== 'string' || !WRAPPER_RUNS.has(name) || hasForeignGlobalProvider()) return undefined;
   folded().add(span);
   return parentSpanContext ? trace.setSpanContext(active, parentSpanContext) : trace.deleteSpan(active);
 }
