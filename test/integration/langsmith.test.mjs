@@ -113,6 +113,15 @@ describe('langsmith (OpenTelemetry mode)', () => {
     expect(r.stderr).not.toContain('OTel tracing mode is active');
   });
 
+  it('with the openai integration off, the wrapOpenAI run is the LLM span', async () => {
+    const r = await runApp('langsmith-esm.mjs', { env: { ...otelMode(), CATALYST_DISABLED_INSTRUMENTATIONS: 'openai' }, spans: SPANS });
+    expect(spanTree(r.spans)).toBe(TREE.replace('OpenAI Chat Completions [LLM]', 'ChatOpenAI [LLM]'));
+    const llm = one(r.spans, 'ChatOpenAI');
+    expect(llm.attributes['llm.input_messages.0.message.content']).toBe('[wrapped] What is the capital of France?');
+    expect(llm.attributes['llm.output_messages.0.message.content']).toBe('The capital of France is Paris.');
+    expect(llm.attributes['llm.model_name']).toMatch(/^gpt-4o-mini/);
+  });
+
   it('default (non-OTel) mode: the model call is traced as before, nothing else changes', async () => {
     const r = await runApp('langsmith-esm.mjs', { env: { ...otelMode(), LANGSMITH_TRACING_MODE: undefined } });
     expect(spanTree(r.spans)).toBe('OpenAI Chat Completions [LLM]');

@@ -22,9 +22,9 @@ import { foldWrapperRun, LANGSMITH_SCOPE } from './context';
  * Nothing of LangSmith is wrapped: in its default mode (not OTel) this changes
  * nothing, and the model calls are traced by the provider patches as always.
  */
-const OTEL_TRACE = Symbol.for('ls:otel_trace');
-const OTEL_CONTEXT = Symbol.for('ls:otel_context');
-type LangSmithGlobals = typeof globalThis & { [OTEL_TRACE]?: unknown; [OTEL_CONTEXT]?: unknown };
+const LS_TRACE_KEY = Symbol.for('ls:otel_trace');
+const LS_CONTEXT_KEY = Symbol.for('ls:otel_context');
+type LangSmithGlobals = typeof globalThis & { [LS_TRACE_KEY]?: unknown; [LS_CONTEXT_KEY]?: unknown };
 
 const calls = deferred('langsmith.calls', () => require('./calls') as typeof import('./calls'));
 
@@ -48,11 +48,11 @@ export function installBridge(): number {
   const g = globalThis as LangSmithGlobals;
   registerScopeRule({ scope: LANGSMITH_SCOPE, onEnding: (span) => calls()?.convertRunSpan(span) ?? 'keep' });
   registerParentResolver(LANGSMITH_SCOPE, foldWrapperRun);
-  if (g[OTEL_TRACE] === bridgeTrace) return 0;
+  if (g[LS_TRACE_KEY] === bridgeTrace) return 0;
   // Reported as "skipped" with this reason in installResults.
-  if (g[OTEL_TRACE] !== undefined) throw new Error('no bridge installed in this module: the app gave LangSmith OpenTelemetry objects of its own');
-  g[OTEL_TRACE] = bridgeTrace;
-  g[OTEL_CONTEXT] ??= context;
+  if (g[LS_TRACE_KEY] !== undefined) throw new Error('no bridge installed in this module: the app gave LangSmith OpenTelemetry objects of its own');
+  g[LS_TRACE_KEY] = bridgeTrace;
+  g[LS_CONTEXT_KEY] ??= context;
   return 1;
 }
 
@@ -60,9 +60,9 @@ export function removeBridge(): void {
   const g = globalThis as LangSmithGlobals;
   unregisterScopeRule(LANGSMITH_SCOPE);
   unregisterParentResolver(LANGSMITH_SCOPE);
-  if (g[OTEL_TRACE] !== bridgeTrace) return;
-  delete g[OTEL_TRACE];
-  if (g[OTEL_CONTEXT] === context) delete g[OTEL_CONTEXT];
+  if (g[LS_TRACE_KEY] !== bridgeTrace) return;
+  delete g[LS_TRACE_KEY];
+  if (g[LS_CONTEXT_KEY] === context) delete g[LS_CONTEXT_KEY];
 }
 
 export const langsmithPatcher: IntegrationPatcher = {
