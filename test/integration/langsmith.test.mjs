@@ -122,6 +122,15 @@ describe('langsmith (OpenTelemetry mode)', () => {
     expect(llm.attributes['llm.model_name']).toMatch(/^gpt-4o-mini/);
   });
 
+  it('importing LangSmith loads the bridge but no span code: that waits for its first run', async () => {
+    const r = await runApp('langsmith-import.cjs', { preload: 'require', env: otelMode() });
+    const loaded = r.line('LOADED');
+    expect(loaded).toContain('lazy-langsmith.js');
+    expect(loaded).not.toContain('lazy-langsmith-calls.js');
+    expect(loaded).not.toContain('core-trace.js');
+    expect(r.stderr).toBe('');
+  });
+
   it('default (non-OTel) mode: the model call is traced as before, nothing else changes', async () => {
     const r = await runApp('langsmith-esm.mjs', { env: { ...otelMode(), LANGSMITH_TRACING_MODE: undefined } });
     expect(spanTree(r.spans)).toBe('OpenAI Chat Completions [LLM]');

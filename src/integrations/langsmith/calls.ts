@@ -1,9 +1,10 @@
-import { SpanStatusCode } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace, type ContextAPI, type Tracer } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/sdk-trace-base';
 import { writeAttributes } from '../../trace/write';
-import { takeAttributes } from '../../trace/scope-intake';
+import { registerParentResolver, unregisterParentResolver } from '../../trace/parent-context';
+import { intakeTracer, registerScopeRule, takeAttributes, unregisterScopeRule } from '../../trace/scope-intake';
 import { runAttributes } from './attributes';
-import { isFolded } from './context';
+import { foldWrapperRun, isFolded, LANGSMITH_SCOPE } from './context';
 
 /** Keys LangSmith writes on a run's span; none is kept once converted. */
 const isLangSmithKey = (key: string): boolean => key.startsWith('langsmith.') || key.startsWith('gen_ai.');
@@ -30,4 +31,49 @@ export function convertRunSpan(span: Span): 'keep' | 'drop' {
     (span as { status: { code: SpanStatusCode; message?: string } }).status = { code: SpanStatusCode.ERROR, message: typeof message === 'string' ? message : undefined };
   }
   return 'keep';
+}
+
+/** What LangSmith uses of OTel's trace API, with its tracers taken from our pipeline. */
+interface TraceBridge {
+  getTracer(name: string, version?: string): Tracer;
+  getActiveSpan: typeof trace.getActiveSpan;
+  getSpan: typeof trace.getSpan;
+  setSpan: typeof trace.setSpan;
+  setSpanContext: typeof trace.setSpanContext;
+  getSpanContext: typeof trace.getSpanContext;
+  deleteSpan: typeof trace.deleteSpan;
+  getTracerProvider: typeof trace.getTracerProvider;
+  setGlobalTracerProvider(): boolean;
+}
+
+let bridge: TraceBridge | undefined;
+
+/** Read only in LangSmith's OTel mode: the first read registers the scope rule and the wrapper-run resolver. */
+export function bridgeTrace(): TraceBridge {
+  if (bridge) return bridge;
+  registerScopeRule({ scope: LANGSMITH_SCOPE, onEnding: convertRunSpan });
+  registerParentResolver(LANGSMITH_SCOPE, foldWrapperRun);
+  bridge = {
+    getTracer: (name, version) => intakeTracer(name, version),
+    getActiveSpan: () => trace.getActiveSpan(),
+    getSpan: (ctx) => trace.getSpan(ctx),
+    setSpan: (ctx, span) => trace.setSpan(ctx, span),
+    setSpanContext: (ctx, spanContext) => trace.setSpanContext(ctx, spanContext),
+    getSpanContext: (ctx) => trace.getSpanContext(ctx),
+    deleteSpan: (ctx) => trace.deleteSpan(ctx),
+    getTracerProvider: () => trace.getTracerProvider(),
+    // The app's global provider is not ours to set.
+    setGlobalTracerProvider: () => false,
+  };
+  return bridge;
+}
+
+export function bridgeContext(): ContextAPI {
+  return context;
+}
+
+export function stopBridge(): void {
+  unregisterScopeRule(LANGSMITH_SCOPE);
+  unregisterParentResolver(LANGSMITH_SCOPE);
+  bridge = undefined;
 }

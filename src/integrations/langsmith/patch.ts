@@ -1,9 +1,5 @@
-import { context, trace, type Tracer } from '@opentelemetry/api';
 import type { IntegrationPatcher } from '../types';
 import { deferred } from '../../instrumentation/deferred';
-import { registerParentResolver, unregisterParentResolver } from '../../trace/parent-context';
-import { intakeTracer, registerScopeRule, unregisterScopeRule } from '../../trace/scope-intake';
-import { foldWrapperRun, LANGSMITH_SCOPE } from './context';
 
 /**
  * LangSmith's OTel mode (`LANGSMITH_TRACING=true` with
@@ -12,57 +8,59 @@ import { foldWrapperRun, LANGSMITH_SCOPE } from './context';
  * (`Symbol.for('ls:otel_trace')`, `Symbol.for('ls:otel_context')`), which
  * its `initializeOTEL()` sets; without them it warns and traces nothing.
  *
- * When LangSmith loads, we set them if nobody has: the OTel context API (our
- * context manager) and a trace API whose tracers are `intakeTracer()`'s, so
- * the runs' spans go through our pipeline and the `langsmith` scope rule
- * (calls.ts) turns them into OpenInference. An app that set them first, or
- * that calls `initializeOTEL()` (it registers a global provider, which
- * intakeTracer then defers to), keeps its own set-up.
+ * When LangSmith loads, we define them if nobody has, as getters: LangSmith
+ * reads them at each use, and the first read loads calls.ts, which answers
+ * with the OTel context API (our context manager) and a trace API whose
+ * tracers are our pipeline's (trace/scope-intake.ts), and registers the
+ * `langsmith` scope rule. So an app that imports LangSmith pays nothing at
+ * import, and in LangSmith's default mode (which only reads the context
+ * object) no rule or resolver is registered: model calls are traced by the
+ * provider patches as always.
  *
- * Nothing of LangSmith is wrapped: in its default mode (not OTel) this changes
- * nothing, and the model calls are traced by the provider patches as always.
+ * An app that set the objects first keeps them (the patch reports itself
+ * skipped); one that assigns them later replaces ours (the setter). One that
+ * calls `initializeOTEL()` keeps LangSmith's global provider: our tracers
+ * defer to a global provider the app registered.
  */
 const LS_TRACE_KEY = Symbol.for('ls:otel_trace');
 const LS_CONTEXT_KEY = Symbol.for('ls:otel_context');
-type LangSmithGlobals = typeof globalThis & { [LS_TRACE_KEY]?: unknown; [LS_CONTEXT_KEY]?: unknown };
 
 const calls = deferred('langsmith.calls', () => require('./calls') as typeof import('./calls'));
 
-/** The trace API LangSmith asks for its tracer; everything but getTracer is OTel's own. */
-const bridgeTrace = {
-  getTracer: (name: string, version?: string): Tracer => intakeTracer(name, version),
-  getActiveSpan: () => trace.getActiveSpan(),
-  getSpan: trace.getSpan,
-  setSpan: trace.setSpan,
-  setSpanContext: trace.setSpanContext,
-  getSpanContext: trace.getSpanContext,
-  deleteSpan: trace.deleteSpan,
-  wrapSpanContext: trace.wrapSpanContext,
-  isSpanContextValid: trace.isSpanContextValid,
-  getTracerProvider: () => trace.getTracerProvider(),
-  // LangSmith never registers a provider through this object; the app's global provider is not ours to set.
-  setGlobalTracerProvider: (): boolean => false,
-};
+const readTrace = (): unknown => calls()?.bridgeTrace();
+const readContext = (): unknown => calls()?.bridgeContext();
+
+function defineLazy(key: symbol, get: () => unknown): void {
+  Object.defineProperty(globalThis, key, {
+    configurable: true,
+    enumerable: false,
+    get,
+    // Whoever assigns one (the app, LangSmith's own set-up) owns it from then on.
+    set(value: unknown) {
+      Object.defineProperty(globalThis, key, { value, writable: true, configurable: true, enumerable: true });
+    },
+  });
+}
+
+function isOurs(key: symbol, get: () => unknown): boolean {
+  return Object.getOwnPropertyDescriptor(globalThis, key)?.get === get;
+}
 
 export function installBridge(): number {
-  const g = globalThis as LangSmithGlobals;
-  registerScopeRule({ scope: LANGSMITH_SCOPE, onEnding: (span) => calls()?.convertRunSpan(span) ?? 'keep' });
-  registerParentResolver(LANGSMITH_SCOPE, foldWrapperRun);
-  if (g[LS_TRACE_KEY] === bridgeTrace) return 0;
+  if (isOurs(LS_TRACE_KEY, readTrace)) return 0;
+  const g = globalThis as Record<symbol, unknown>;
   // Reported as "skipped" with this reason in installResults.
   if (g[LS_TRACE_KEY] !== undefined) throw new Error('no bridge installed in this module: the app gave LangSmith OpenTelemetry objects of its own');
-  g[LS_TRACE_KEY] = bridgeTrace;
-  g[LS_CONTEXT_KEY] ??= context;
+  defineLazy(LS_TRACE_KEY, readTrace);
+  if (g[LS_CONTEXT_KEY] === undefined) defineLazy(LS_CONTEXT_KEY, readContext);
   return 1;
 }
 
 export function removeBridge(): void {
-  const g = globalThis as LangSmithGlobals;
-  unregisterScopeRule(LANGSMITH_SCOPE);
-  unregisterParentResolver(LANGSMITH_SCOPE);
-  if (g[LS_TRACE_KEY] !== bridgeTrace) return;
-  delete g[LS_TRACE_KEY];
-  if (g[LS_CONTEXT_KEY] === context) delete g[LS_CONTEXT_KEY];
+  const g = globalThis as Record<symbol, unknown>;
+  if (isOurs(LS_TRACE_KEY, readTrace)) delete g[LS_TRACE_KEY];
+  if (isOurs(LS_CONTEXT_KEY, readContext)) delete g[LS_CONTEXT_KEY];
+  calls()?.stopBridge();
 }
 
 export const langsmithPatcher: IntegrationPatcher = {
