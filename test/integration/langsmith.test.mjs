@@ -122,6 +122,17 @@ describe('langsmith (OpenTelemetry mode)', () => {
     expect(llm.attributes['llm.model_name']).toMatch(/^gpt-4o-mini/);
   });
 
+  it('the privacy variables apply to the runs\' inputs and outputs', async () => {
+    const r = await runApp('langsmith-esm.mjs', { env: { ...otelMode(), CATALYST_REDACT_CONTENT: 'true' }, spans: SPANS });
+    expect(spanTree(r.spans)).toBe(TREE);
+    for (const name of ['research-agent', 'get_weather', 'local-model']) {
+      const s = one(r.spans, name);
+      expect(s.attributes['input.value'], name).toBe('__REDACTED__');
+      expect(s.attributes['output.value'], name).toBe('__REDACTED__');
+    }
+    expect(JSON.stringify(r.spans)).not.toContain('Weather in Paris');
+  });
+
   it('importing LangSmith loads the bridge but no span code: that waits for its first run', async () => {
     const r = await runApp('langsmith-import.cjs', { preload: 'require', env: otelMode() });
     const loaded = r.line('LOADED');
