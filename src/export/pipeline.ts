@@ -1,10 +1,11 @@
-import { context, trace } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import type { ResolvedConfig } from '../config/types';
 import type { Pipeline } from '../state';
 import { IdentitySpanProcessor } from '../trace/identity';
+import { hasForeignGlobalProvider, ScopeIntakeProcessor } from '../trace/scope-intake';
 import { BoundedBatchProcessor } from './bounded-batch-processor';
 import { LocalStoreExporter } from './local-store-exporter';
 import { OtlpHttpExporter, type ExportStats } from './otlp-exporter';
@@ -79,7 +80,8 @@ export function buildPipeline(config: ResolvedConfig): BuiltPipeline {
   );
   const provider = new BasicTracerProvider({
     resource,
-    spanProcessors: [new IdentitySpanProcessor(), batch],
+    // Spans SDKs make themselves (their own scopes) are converted, dropped or passed on by the intake.
+    spanProcessors: [new IdentitySpanProcessor(), new ScopeIntakeProcessor(batch)],
     // Our own size cap applies to values; this keeps OTel from silently dropping keys of a long message list.
     spanLimits: { attributeCountLimit: 100_000 },
   });
@@ -107,9 +109,4 @@ function ensureContextManager(): void {
   // Fails (returns false) when the app or another agent registered one first; theirs serves us just as well.
   if (context.setGlobalContextManager(manager.enable())) return;
   manager.disable();
-}
-
-function hasForeignGlobalProvider(): boolean {
-  const delegate = (trace.getTracerProvider() as { getDelegate?: () => unknown }).getDelegate?.();
-  return delegate != null && (delegate as object).constructor?.name !== 'NoopTracerProvider';
 }

@@ -104,6 +104,15 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     builtin: 'child_process',
     load: () => require('./claude-code/patch').claudeCodePatcher,
   },
+  {
+    name: 'langsmith',
+    packageName: 'langsmith',
+    supportedMajors: [0],
+    // Every entry (langsmith, /traceable, /wrappers...) loads this file, which has no circular `export *`; the
+    // patch wraps nothing, it only needs the moment LangSmith loads.
+    files: ['lib/singletons/otel'],
+    load: () => require('./langsmith/patch').langsmithPatcher,
+  },
 ];
 
 export function integrationNames(): string[] {

@@ -29,7 +29,7 @@ async function main() {
   let traced;
   if (mode === 'setup') {
     const handle = await require(dist('index.js')).setup({ modules: { langchain: manager, langgraph } });
-    traced = handle.installResults.filter((r) => r.name.startsWith('lang')).map((r) => `${r.name}:${r.status}`).sort();
+    traced = handle.installResults.filter((r) => ['langchain', 'langgraph'].includes(r.name)).map((r) => `${r.name}:${r.status}`).sort();
   } else if (mode === 'subpath') {
     traced = [require(dist('langchain.js')).instrumentLangChain(manager), require(dist('langgraph.js')).instrumentLangGraph(langgraph)];
   }
