@@ -25,7 +25,7 @@ if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json'), '--declarationDir', join(dist, 'types')], { stdio: 'inherit', cwd: root });
 }
 
-const SDK_PACKAGES = ['openai', 'openai/*', '@anthropic-ai/*', '@langchain/*', 'langchain', 'langchain/*', 'ai', 'ai/*', '@ai-sdk/*', '@openai/*'];
+const SDK_PACKAGES = ['openai', 'openai/*', '@anthropic-ai/*', '@langchain/*', 'langchain', 'langchain/*', 'ai', 'ai/*', '@ai-sdk/*', '@openai/*', '@elevenlabs/*'];
 
 const entries = {
   register: 'register.ts',
@@ -37,6 +37,7 @@ const entries = {
   langgraph: 'src/integrations/langgraph/index.ts',
   'ai-sdk': 'src/integrations/ai-sdk/index.ts',
   'openai-agents': 'src/integrations/openai-agents/index.ts',
+  elevenlabs: 'src/integrations/elevenlabs/index.ts',
   cli: 'src/cli/main.ts',
 };
 

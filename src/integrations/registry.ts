@@ -62,6 +62,15 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     files: [''],
     load: () => require('./openai-agents/patch').openaiAgentsPatcher,
   },
+  {
+    name: 'elevenlabs',
+    aliases: ['elevenLabs'],
+    // ESM only, needs a global WebSocket (Node >= 22). The main entry exports the session classes the patch wraps.
+    packageName: '@elevenlabs/client',
+    supportedMajors: [1],
+    files: [''],
+    load: () => require('./elevenlabs/patch').elevenlabsPatcher,
+  },
 ];
 
 export function integrationNames(): string[] {

@@ -1,0 +1,55 @@
+// The ElevenLabs conversation scenario (shared by the ESM apps): a text-only
+// session against the fake conversation socket (ELEVENLABS_ORIGIN) with two
+// client tools, one of which throws; a refused start; a session the server
+// drops. Prints what the app saw on a RESULT line, the same with or without tracing.
+export async function runScenario(client, origin) {
+  const { Conversation } = client;
+  const result = {};
+
+  const seen = [];
+  let conversation;
+  const ended = new Promise((resolve) => {
+    Conversation.startSession({
+      agentId: 'agent_demo',
+      origin,
+      textOnly: true,
+      connectionType: 'websocket',
+      userId: 'user-42',
+      clientTools: {
+        get_weather: async ({ city }) => ({ city, forecast: 'sunny' }),
+        book_table: () => {
+          throw new RangeError('no table free');
+        },
+      },
+      onMessage: (m) => {
+        seen.push([m.role, m.message]);
+        if (m.message === 'Hi! Ask me about the weather.') conversation?.sendUserMessage('What is the weather in Paris?');
+        if (m.message === 'Goodbye!') void conversation.endSession();
+      },
+      onAgentResponseCorrection: (c) => seen.push(['correction', c.corrected_agent_response]),
+      onInterruption: (e) => seen.push(['interruption', e.event_id]),
+      onError: (message) => seen.push(['error', message]),
+      onDisconnect: (details) => resolve(details),
+    }).then(
+      (c) => {
+        conversation = c;
+        result.conversationId = c.getId();
+        // The first agent message may have arrived before startSession resolved.
+        if (seen.some(([, text]) => text === 'Hi! Ask me about the weather.')) c.sendUserMessage('What is the weather in Paris?');
+      },
+      (error) => resolve({ startError: String(error) }),
+    );
+  });
+  result.disconnect = await ended;
+  result.seen = seen;
+
+  result.refused = await Conversation.startSession({ agentId: 'agent_refused', origin, textOnly: true, connectionType: 'websocket' }).then(
+    () => ({ ok: true }),
+    (error) => ({ name: error.name, message: error.message, closeCode: error.closeCode }),
+  );
+
+  result.dropped = await new Promise((resolve) => {
+    Conversation.startSession({ agentId: 'agent_dropped', origin, textOnly: true, connectionType: 'websocket', onDisconnect: resolve }).catch((e) => resolve({ startError: String(e) }));
+  });
+  return result;
+}
