@@ -6,9 +6,12 @@
 //   agent_demo    the full conversation below, ended by the client
 //   agent_refused the socket closes with 1008 before the handshake (a refused start)
 //   agent_dropped the handshake, one agent response, then a 1011 close (a session that ends in error)
+// The server's messages come from fixtures/elevenlabs/conversation.json, which the attribute tests read too.
+import { readFileSync } from 'node:fs';
 import { WebSocketServer } from 'ws';
 
-export const CONVERSATION_ID = 'conv_fake_0001';
+export const FIXTURE = JSON.parse(readFileSync(new URL('../../fixtures/elevenlabs/conversation.json', import.meta.url), 'utf8'));
+export const CONVERSATION_ID = FIXTURE.conversation_initiation_metadata.conversation_initiation_metadata_event.conversation_id;
 
 /** @returns {Promise<{ origin: string, received: any[], close(): Promise<void> }>} */
 export async function startFakeElevenLabs() {
@@ -24,43 +27,31 @@ export async function startFakeElevenLabs() {
       return;
     }
     const send = (/** @type {any} */ m) => socket.send(JSON.stringify(m));
-    let eventId = 0;
-    const agentSays = (/** @type {string} */ text) => send({ type: 'agent_response', agent_response_event: { agent_response: text, event_id: ++eventId } });
     socket.on('message', (data) => {
       const m = JSON.parse(String(data));
       received.push({ agent, ...m });
       switch (m.type) {
         case 'conversation_initiation_client_data':
-          send({
-            type: 'conversation_initiation_metadata',
-            conversation_initiation_metadata_event: { conversation_id: CONVERSATION_ID, agent_output_audio_format: 'pcm_16000', user_input_audio_format: 'pcm_16000' },
-          });
+          send(FIXTURE.conversation_initiation_metadata);
           // Not in the handshake's packet: the SDK listens for conversation events only once the handshake's
           // promise has resumed it, and an event read in the same chunk as the handshake is lost (untraced too).
           setTimeout(() => {
-            agentSays('Hi! Ask me about the weather.');
+            send(FIXTURE.greeting);
             if (agent === 'agent_dropped') setTimeout(() => socket.close(1011, 'Internal server error'), 20);
           }, 30);
           break;
         case 'user_message':
-          send({ type: 'client_tool_call', client_tool_call: { tool_name: 'get_weather', tool_call_id: 'tc_weather', parameters: { city: 'Paris' } } });
+          send(FIXTURE.weather_call);
           break;
         case 'client_tool_result':
           if (m.tool_call_id === 'tc_weather') {
-            send({ type: 'client_tool_call', client_tool_call: { tool_name: 'book_table', tool_call_id: 'tc_book', parameters: { people: 2 } } });
+            send(FIXTURE.book_call);
           } else if (m.tool_call_id === 'tc_book') {
-            send({ type: 'ping', ping_event: { event_id: ++eventId, ping_ms: 7 } });
+            send(FIXTURE.ping);
           }
           break;
         case 'pong':
-          agentSays('It is rainy in Paris.');
-          send({
-            type: 'agent_response_correction',
-            agent_response_correction_event: { original_agent_response: 'It is rainy in Paris.', corrected_agent_response: 'It is sunny in Paris.', event_id: eventId },
-          });
-          send({ type: 'interruption', interruption_event: { event_id: eventId } });
-          send({ type: 'user_transcript', user_transcription_event: { user_transcript: 'Thanks, bye.', event_id: ++eventId } });
-          agentSays('Goodbye!');
+          for (const name of ['answer', 'correction', 'interruption', 'user_transcript', 'goodbye']) send(FIXTURE[name]);
           break;
       }
     });
