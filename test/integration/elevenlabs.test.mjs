@@ -156,14 +156,15 @@ describe.skipIf(TOO_OLD)('@elevenlabs/client under the preload (ESM app)', () =>
 });
 
 describe.skipIf(TOO_OLD)('@elevenlabs/client with instrumentElevenLabs, inside an agentSpan', () => {
-  it('nests every session under the agent span and carries its agent and session ids', async () => {
-    const r = await run('elevenlabs-explicit.mjs', { preload: 'none', spans: 6 });
+  it('nests every session under the agent span and carries its agent and session ids; an app span in a tool nests under the TOOL span', async () => {
+    const r = await run('elevenlabs-explicit.mjs', { preload: 'none', spans: 7 });
     expect(r.line('INSTRUMENTED')).toBe(true);
     expect(spanTree(r.spans)).toBe(
       [
         'Concierge [AGENT]',
         '  ElevenLabs Conversation [AGENT]',
         '    get_weather [TOOL]',
+        '      forecast lookup [CHAIN]',
         '    book_table [TOOL]',
         '  ElevenLabs Conversation [AGENT]',
         '  ElevenLabs Conversation [AGENT]',

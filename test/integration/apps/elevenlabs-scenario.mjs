@@ -2,7 +2,8 @@
 // session against the fake conversation socket (ELEVENLABS_ORIGIN) with two
 // client tools, one of which throws; a refused start; a session the server
 // drops. Prints what the app saw on a RESULT line, the same with or without tracing.
-export async function runScenario(client, origin) {
+// `insideTool` (optional) runs inside the weather tool: an app's own span there.
+export async function runScenario(client, origin, { insideTool = async () => {} } = {}) {
   const { Conversation } = client;
   const result = {};
 
@@ -16,7 +17,10 @@ export async function runScenario(client, origin) {
       connectionType: 'websocket',
       userId: 'user-42',
       clientTools: {
-        get_weather: async ({ city }) => ({ city, forecast: 'sunny' }),
+        get_weather: async ({ city }) => {
+          await insideTool();
+          return { city, forecast: 'sunny' };
+        },
         book_table: () => {
           throw new RangeError('no table free');
         },
