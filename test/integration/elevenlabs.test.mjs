@@ -60,6 +60,8 @@ describe.skipIf(TOO_OLD)('@elevenlabs/client under the preload (ESM app)', () =>
     const result = traced.line('RESULT');
     expect(result).toEqual(baseline.line('RESULT'));
     expect(result.conversationId).toBe(CONVERSATION_ID);
+    // The counts themselves are the SDK's (it spreads the options once and reads the tool once); equal to the baseline's above.
+    expect(result.reads).toEqual({ userId: 1, tool: 1, toJSON: 1 });
     expect(result.disconnect).toEqual({ reason: 'user' });
     expect(result.refused).toMatchObject({ name: 'SessionConnectionError', closeCode: 1008 });
     expect(result.dropped).toMatchObject({ reason: 'error', closeCode: 1011 });

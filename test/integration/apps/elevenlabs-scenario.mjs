@@ -8,6 +8,12 @@ export async function runScenario(client, origin, { insideTool = async () => {} 
   const result = {};
 
   const seen = [];
+  // The app's getters and toJSON run as often with tracing as without: counted, and compared across runs.
+  const reads = { userId: 0, tool: 0, toJSON: 0 };
+  const weather = async ({ city }) => {
+    await insideTool();
+    return { toJSON: () => (reads.toJSON++, { city, forecast: 'sunny' }) };
+  };
   let conversation;
   const ended = new Promise((resolve) => {
     Conversation.startSession({
@@ -15,11 +21,14 @@ export async function runScenario(client, origin, { insideTool = async () => {} 
       origin,
       textOnly: true,
       connectionType: 'websocket',
-      userId: 'user-42',
+      get userId() {
+        reads.userId++;
+        return 'user-42';
+      },
       clientTools: {
-        get_weather: async ({ city }) => {
-          await insideTool();
-          return { city, forecast: 'sunny' };
+        get get_weather() {
+          reads.tool++;
+          return weather;
         },
         book_table: () => {
           throw new RangeError('no table free');
@@ -46,6 +55,7 @@ export async function runScenario(client, origin, { insideTool = async () => {} 
   });
   result.disconnect = await ended;
   result.seen = seen;
+  result.reads = reads;
 
   result.refused = await Conversation.startSession({ agentId: 'agent_refused', origin, textOnly: true, connectionType: 'websocket' }).then(
     () => ({ ok: true }),
