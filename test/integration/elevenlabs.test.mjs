@@ -72,6 +72,11 @@ describe.skipIf(TOO_OLD)('@elevenlabs/client under the preload (ESM app)', () =>
     expect(tracedTraffic.some((m) => m.includes('"pong"'))).toBe(true);
   });
 
+  it('loads the patch when the package loads and the per-session code at the first session', () => {
+    expect(baseline.line('LAZY')).toEqual({ atImport: { patch: false, calls: false }, afterSessions: false });
+    expect(traced.line('LAZY')).toEqual({ atImport: { patch: true, calls: false }, afterSessions: true });
+  });
+
   it('makes one AGENT span per session, with the agent, conversation, user, auth and text-only mode', () => {
     expect(spanTree(traced.spans)).toBe(
       ['ElevenLabs Conversation [AGENT]', '  get_weather [TOOL]', '  book_table [TOOL]', 'ElevenLabs Conversation [AGENT]', 'ElevenLabs Conversation [AGENT]'].join('\n'),
