@@ -181,7 +181,9 @@ describe.skipIf(TOO_OLD)('@elevenlabs/client with instrumentElevenLabs, inside a
     const s = sessionOf(r.spans, 'agent_demo');
     expect(s.parentSpanId).toBe(outer.spanId);
     expect(s.attributes).toMatchObject({ 'agent.id': 'concierge', 'session.id': 'support-7', 'user.id': 'user-42', 'elevenlabs.conversation_id': CONVERSATION_ID });
-    for (const tool of childrenOf(r.spans, s)) expect(tool.attributes).toMatchObject({ 'agent.id': 'concierge', 'session.id': 'support-7' });
+    // The session's own userId wins over the agentSpan's, on its tools too; a session without one keeps the agentSpan's.
+    for (const tool of childrenOf(r.spans, s)) expect(tool.attributes).toMatchObject({ 'agent.id': 'concierge', 'session.id': 'support-7', 'user.id': 'user-42' });
+    expect(sessionOf(r.spans, 'agent_dropped').attributes).toMatchObject({ 'agent.id': 'concierge', 'session.id': 'support-7', 'user.id': 'outer-user' });
     expect(kind(s)).toBe('AGENT');
   }, 30_000);
 });

@@ -143,7 +143,10 @@ function bindOptions(session: Session, full: Obj): void {
   byOptions.set(full, session);
   // Read from the SDK's copy: plain values, so no getter of the app's options runs again.
   writeAttributes(session.span, sessionStartAttributes(full));
-  refreshIdentity(session, { [Attr.AGENT_ID]: agentIdOf(full), [Attr.USER_ID]: str(full.userId) });
+  const userId = str(full.userId);
+  // The session's own user wins over the enclosing scope's, on its children as on the span itself.
+  if (userId !== undefined) session.identity[Attr.USER_ID] = undefined;
+  refreshIdentity(session, { [Attr.AGENT_ID]: agentIdOf(full), [Attr.USER_ID]: userId });
   const onDisconnect: unknown = full.onDisconnect;
   // The SDK calls `options.onDisconnect(details)` last thing in every session; the app's callback (or the
   // SDK's no-op default) runs first, exactly as before, then the span ends.

@@ -7,7 +7,7 @@ const dist = process.env.CATALYST_DIST;
 const { instrumentElevenLabs } = await import(`${dist}/esm/elevenlabs.mjs`);
 const { agentSpan, manualSpan } = await import(`${dist}/esm/index.mjs`);
 process.stdout.write(`INSTRUMENTED ${JSON.stringify(instrumentElevenLabs(client))}\n`);
-const result = await agentSpan({ agentId: 'concierge', name: 'Concierge', sessionId: 'support-7' }, () =>
+const result = await agentSpan({ agentId: 'concierge', name: 'Concierge', sessionId: 'support-7', userId: 'outer-user' }, () =>
   runScenario(client, process.env.ELEVENLABS_ORIGIN, { insideTool: () => manualSpan({ name: 'forecast lookup' }, async () => 'cloudless') }),
 );
 console.log(`RESULT ${JSON.stringify(result)}`);
