@@ -50,13 +50,13 @@ describe.skipIf(TOO_OLD)('@elevenlabs/client under the preload (ESM app)', () =>
     fake.received.length = 0;
     baseline = await run('elevenlabs-esm.mjs', { preload: 'none' });
     baselineTraffic = traffic();
-    traced = await run('elevenlabs-esm.mjs', { spans: 5 });
+    traced = await run('elevenlabs-esm.mjs', { spans: 6 });
     tracedTraffic = traffic();
   }, 60_000);
 
   it('leaves what the app sees and what goes over the socket exactly as without the agent', () => {
     expect(baseline.spans).toHaveLength(0);
-    expect(traced.spans, spanTree(traced.spans)).toHaveLength(5);
+    expect(traced.spans, spanTree(traced.spans)).toHaveLength(6);
     const result = traced.line('RESULT');
     expect(result).toEqual(baseline.line('RESULT'));
     expect(result.conversationId).toBe(CONVERSATION_ID);
@@ -64,6 +64,7 @@ describe.skipIf(TOO_OLD)('@elevenlabs/client under the preload (ESM app)', () =>
     expect(result.reads).toEqual({ userId: 1, tool: 1, toJSON: 1 });
     expect(result.disconnect).toEqual({ reason: 'user' });
     expect(result.refused).toMatchObject({ name: 'SessionConnectionError', closeCode: 1008 });
+    expect(result.onConnectThrows).toEqual({ name: 'SyntaxError', message: 'bad onConnect' });
     expect(result.dropped).toMatchObject({ reason: 'error', closeCode: 1011 });
     // The throwing tool: the SDK reports it to onError and answers the server, as untraced.
     expect(result.seen).toContainEqual(['error', 'Client tool execution failed with following error: no table free']);
@@ -79,7 +80,14 @@ describe.skipIf(TOO_OLD)('@elevenlabs/client under the preload (ESM app)', () =>
 
   it('makes one AGENT span per session, with the agent, conversation, user, auth and text-only mode', () => {
     expect(spanTree(traced.spans)).toBe(
-      ['ElevenLabs Conversation [AGENT]', '  get_weather [TOOL]', '  book_table [TOOL]', 'ElevenLabs Conversation [AGENT]', 'ElevenLabs Conversation [AGENT]'].join('\n'),
+      [
+        'ElevenLabs Conversation [AGENT]',
+        '  get_weather [TOOL]',
+        '  book_table [TOOL]',
+        'ElevenLabs Conversation [AGENT]',
+        'ElevenLabs Conversation [AGENT]',
+        'ElevenLabs Conversation [AGENT]',
+      ].join('\n'),
     );
     const s = sessionOf(traced.spans, 'agent_demo');
     expect(s.parentSpanId ?? '').toBe('');
@@ -156,6 +164,11 @@ describe.skipIf(TOO_OLD)('@elevenlabs/client under the preload (ESM app)', () =>
     expect(refused.status).toMatchObject({ code: ERROR, message: 'Agent not found or not public' });
     expect(refused.attributes['elevenlabs.disconnect.close_code']).toBe(1008);
     expect(refused.events.find((/** @type {any} */ e) => e.name === 'exception').attributes['exception.type']).toBe('SessionConnectionError');
+    // A start that fails after connecting: the SDK disconnects first, then rejects; the span is ERROR all the same.
+    const late = sessionOf(traced.spans, 'agent_onconnect');
+    expect(late.status).toMatchObject({ code: ERROR, message: 'bad onConnect' });
+    expect(late.attributes).toMatchObject({ 'elevenlabs.conversation_id': CONVERSATION_ID, 'elevenlabs.disconnect.reason': 'user' });
+    expect(late.events.find((/** @type {any} */ e) => e.name === 'exception').attributes['exception.type']).toBe('SyntaxError');
     const dropped = sessionOf(traced.spans, 'agent_dropped');
     expect(dropped.status).toMatchObject({ code: ERROR, message: 'Internal server error' });
     expect(dropped.attributes).toMatchObject({ 'elevenlabs.disconnect.reason': 'error', 'elevenlabs.disconnect.close_code': 1011, 'llm.output_messages.0.message.content': 'Hi! Ask me about the weather.' });
@@ -164,7 +177,7 @@ describe.skipIf(TOO_OLD)('@elevenlabs/client under the preload (ESM app)', () =>
 
 describe.skipIf(TOO_OLD)('@elevenlabs/client with instrumentElevenLabs, inside an agentSpan', () => {
   it('nests every session under the agent span and carries its agent and session ids; an app span in a tool nests under the TOOL span', async () => {
-    const r = await run('elevenlabs-explicit.mjs', { preload: 'none', spans: 7 });
+    const r = await run('elevenlabs-explicit.mjs', { preload: 'none', spans: 8 });
     expect(r.line('INSTRUMENTED')).toBe(true);
     expect(spanTree(r.spans)).toBe(
       [
@@ -173,6 +186,7 @@ describe.skipIf(TOO_OLD)('@elevenlabs/client with instrumentElevenLabs, inside a
         '    get_weather [TOOL]',
         '      forecast lookup [CHAIN]',
         '    book_table [TOOL]',
+        '  ElevenLabs Conversation [AGENT]',
         '  ElevenLabs Conversation [AGENT]',
         '  ElevenLabs Conversation [AGENT]',
       ].join('\n'),

@@ -57,6 +57,10 @@ interface Session {
   /** Open tool spans by tool_call_id, with the error the tool threw, if it threw one we saw. */
   readonly tools: Map<string, { span: Span; error?: unknown }>;
   ended: boolean;
+  /** startSession() has settled; until then a disconnect waits for it (a start that fails after connecting disconnects first). */
+  settled: boolean;
+  /** A disconnect that came before startSession() settled. */
+  pendingDisconnect?: { details: unknown };
   release: () => void;
   /** Identity the session carries to its children. */
   identity: Record<string, unknown>;
@@ -85,7 +89,8 @@ export function tracedStartSession(ctx: PatchContext, original: AnyFn, self: unk
   }
   safely('elevenlabs.observe', () => {
     // startSession is an async function: a native promise, observed on a branch of its own (the app's await is untouched).
-    if (returned instanceof Promise) returned.then(undefined, (error: unknown) => failed(session, error));
+    if (returned instanceof Promise) returned.then(() => started(session), (error: unknown) => failed(session, error));
+    else started(session);
   });
   return returned;
 }
@@ -110,6 +115,7 @@ function openSession(ctx: PatchContext, parent: Context): Session {
     interruptions: 0,
     tools: new Map(),
     ended: false,
+    settled: false,
     release: () => undefined,
     identity,
   };
@@ -281,8 +287,19 @@ function closeUnanswered(session: Session, id: string, open: { span: Span; error
   });
 }
 
+function started(session: Session): void {
+  safely('elevenlabs.started', () => {
+    session.settled = true;
+    if (session.pendingDisconnect) ended(session, session.pendingDisconnect.details);
+  });
+}
+
 function ended(session: Session, details: unknown): void {
   if (session.ended) return;
+  if (!session.settled) {
+    session.pendingDisconnect = { details };
+    return;
+  }
   session.ended = true;
   session.release();
   for (const [, open] of session.tools) endIncomplete(open.span, 'the conversation ended');
@@ -303,14 +320,18 @@ function ended(session: Session, details: unknown): void {
 /** startSession() rejected (refused agent, bad signed URL, socket error): the span says why; the app gets the same rejection. */
 function failed(session: Session, error: unknown): void {
   safely('elevenlabs.failed', () => {
+    session.settled = true;
     if (session.ended) return;
     session.ended = true;
     session.release();
     const e = isObj(error) ? (error as Obj) : undefined;
+    for (const [, open] of session.tools) endIncomplete(open.span, 'the conversation ended');
+    session.tools.clear();
     writeAttributes(session.span, {
       ...transcriptAttributes(session.transcript),
-      [ElevenLabsAttr.DISCONNECT_CLOSE_CODE]: typeof e?.closeCode === 'number' ? e.closeCode : undefined,
+      ...(session.pendingDisconnect ? disconnectAttributes(session.pendingDisconnect.details) : {}),
     });
+    if (typeof e?.closeCode === 'number') writeAttributes(session.span, { [ElevenLabsAttr.DISCONNECT_CLOSE_CODE]: e.closeCode });
     endWithError(session.span, error);
   });
 }

@@ -62,6 +62,20 @@ export async function runScenario(client, origin, { insideTool = async () => {} 
     (error) => ({ name: error.name, message: error.message, closeCode: error.closeCode }),
   );
 
+  // The app's onConnect throws: the SDK ends the connected session, then rejects with the app's error.
+  result.onConnectThrows = await Conversation.startSession({
+    agentId: 'agent_onconnect',
+    origin,
+    textOnly: true,
+    connectionType: 'websocket',
+    onConnect: () => {
+      throw new SyntaxError('bad onConnect');
+    },
+  }).then(
+    () => ({ ok: true }),
+    (error) => ({ name: error.name, message: error.message }),
+  );
+
   result.dropped = await new Promise((resolve) => {
     Conversation.startSession({ agentId: 'agent_dropped', origin, textOnly: true, connectionType: 'websocket', onDisconnect: resolve }).catch((e) => resolve({ startError: String(e) }));
   });
