@@ -201,3 +201,12 @@ describe.skipIf(TOO_OLD)('@elevenlabs/client with instrumentElevenLabs, inside a
     expect(kind(s)).toBe('AGENT');
   }, 30_000);
 });
+
+describe.skipIf(TOO_OLD)('@elevenlabs/client handed to setup({ modules })', () => {
+  it('traces the sessions as under the preload', async () => {
+    const r = await run('elevenlabs-setup.mjs', { preload: 'none', spans: 6 });
+    expect(r.line('INSTALL')).toBe('patched');
+    expect(sessions(r.spans)).toHaveLength(4);
+    expect(childrenOf(r.spans, sessionOf(r.spans, 'agent_demo')).map((s) => s.name)).toEqual(['get_weather', 'book_table']);
+  }, 30_000);
+});
