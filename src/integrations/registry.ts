@@ -113,6 +113,15 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     files: ['lib/singletons/otel'],
     load: () => require('./langsmith/patch').langsmithPatcher,
   },
+  {
+    name: 'elevenlabs',
+    aliases: ['elevenLabs'],
+    // ESM only, needs a global WebSocket (Node >= 22). The main entry exports the session classes the patch wraps.
+    packageName: '@elevenlabs/client',
+    supportedMajors: [1],
+    files: [''],
+    load: () => require('./elevenlabs/patch').elevenlabsPatcher,
+  },
 ];
 
 export function integrationNames(): string[] {
