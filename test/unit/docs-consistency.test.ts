@@ -164,6 +164,14 @@ describe('docs', () => {
     expect(missing).toEqual([]);
   });
 
+  it('CATALYST_INSTRUMENTATIONS in docs/configuration.md names every integration and alias in the registry', () => {
+    const registry = read('src/integrations/registry.ts');
+    const names = [...registry.matchAll(/^\s{4}name: '([a-z-]+)'/gm)].map((m) => m[1]!);
+    const aliases = [...registry.matchAll(/^\s{4}aliases: \[([^\]]*)\]/gm)].flatMap((m) => [...m[1]!.matchAll(/'([^']+)'/g)].map((a) => a[1]!));
+    const row = read('docs/configuration.md').split('\n').find((line) => line.startsWith('| `CATALYST_INSTRUMENTATIONS`')) ?? '';
+    expect([...names, ...aliases].filter((name) => !row.includes(`\`${name}\``))).toEqual([]);
+  });
+
   it(`README.md is a short manual (at most ${README_MAX_LINES} lines) that opens with the two set-up commands`, () => {
     const readme = read('README.md');
     expect(readme.split('\n').length).toBeLessThanOrEqual(README_MAX_LINES);
