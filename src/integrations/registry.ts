@@ -122,6 +122,16 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     files: [''],
     load: () => require('./elevenlabs/patch').elevenlabsPatcher,
   },
+  {
+    name: 'elevenlabs-js',
+    aliases: ['elevenLabsJs'],
+    // The CommonJS server SDK. Its conversation classes are reached by a deep require of their folder (not from
+    // the main entry); both defining files are patched however the app reaches them.
+    packageName: '@elevenlabs/elevenlabs-js',
+    supportedMajors: [2],
+    files: ['api/resources/conversationalAi/conversation/Conversation', 'api/resources/conversationalAi/conversation/ClientTools'],
+    load: () => require('./elevenlabs-js/patch').elevenlabsJsPatcher,
+  },
 ];
 
 export function integrationNames(): string[] {

@@ -46,7 +46,7 @@ type AnyFn = (...args: any[]) => any;
 /** Turns kept per session: a conversation can run for hours; later turns are counted, not kept. */
 const MAX_TURNS = 500;
 
-interface Session {
+export interface Session {
   readonly span: Span;
   readonly parent: Context;
   /** Where tool spans (and anything the tools call) start: the session span, with the session's identity. */
@@ -95,7 +95,7 @@ export function tracedStartSession(ctx: PatchContext, original: AnyFn, self: unk
   return returned;
 }
 
-function openSession(ctx: PatchContext, parent: Context): Session {
+export function openSession(ctx: PatchContext, parent: Context): Session {
   const span = ctx.getTracer().startSpan(SESSION_SPAN_NAME, { attributes: { [Attr.SPAN_KIND]: SpanKindValues.AGENT } }, parent);
   // An AGENT span starts a new agent scope, so the identity processor leaves the enclosing agent's id off it;
   // a session started inside an agentSpan belongs to that agent, so its id is carried over here.
@@ -124,7 +124,7 @@ function openSession(ctx: PatchContext, parent: Context): Session {
 }
 
 /** Identity the session's own values fill in where the enclosing scope set none. */
-function refreshIdentity(session: Session, own: Record<string, unknown>): void {
+export function refreshIdentity(session: Session, own: Record<string, unknown>): void {
   let changed = false;
   for (const [k, v] of Object.entries(own)) {
     if (v !== undefined && session.identity[k] === undefined) {
@@ -183,7 +183,7 @@ function sessionOf(conversation: unknown): Session | undefined {
   return session && !session.ended ? session : undefined;
 }
 
-function addTurn(session: Session, turn: TranscriptEntry | undefined): void {
+export function addTurn(session: Session, turn: TranscriptEntry | undefined): void {
   if (!turn) return;
   if (session.transcript.length < MAX_TURNS) session.transcript.push(turn);
   else session.dropped++;
@@ -287,14 +287,14 @@ function closeUnanswered(session: Session, id: string, open: { span: Span; error
   });
 }
 
-function started(session: Session): void {
+export function started(session: Session): void {
   safely('elevenlabs.started', () => {
     session.settled = true;
     if (session.pendingDisconnect) ended(session, session.pendingDisconnect.details);
   });
 }
 
-function ended(session: Session, details: unknown): void {
+export function ended(session: Session, details: unknown): void {
   if (session.ended) return;
   if (!session.settled) {
     session.pendingDisconnect = { details };
@@ -318,7 +318,7 @@ function ended(session: Session, details: unknown): void {
 }
 
 /** startSession() rejected (refused agent, bad signed URL, socket error): the span says why; the app gets the same rejection. */
-function failed(session: Session, error: unknown): void {
+export function failed(session: Session, error: unknown): void {
   safely('elevenlabs.failed', () => {
     session.settled = true;
     if (session.ended) return;
