@@ -125,3 +125,34 @@ describe('@elevenlabs/elevenlabs-js Conversation under --require (CJS app)', () 
     expect(unreachable.status.message).toContain('ECONNREFUSED');
   });
 });
+
+describe('@elevenlabs/elevenlabs-js inside an agentSpan (CJS app under --require)', () => {
+  it('nests every session under the agent span with its agent, session and user ids; an app span in a tool nests under the TOOL span', async () => {
+    const r = await run('elevenlabs-js-cjs.cjs', { preload: 'require', spans: 7, env: { ELEVENLABS_JS_MODE: 'agent' } });
+    expect(spanTree(r.spans)).toBe(
+      [
+        'Concierge [AGENT]',
+        '  ElevenLabs Conversation [AGENT]',
+        '    get_weather [TOOL]',
+        '      forecast lookup [CHAIN]',
+        '    book_table [TOOL]',
+        '  ElevenLabs Conversation [AGENT]',
+        '  ElevenLabs Conversation [AGENT]',
+      ].join('\n'),
+    );
+    const outer = r.spans.find((/** @type {any} */ s) => s.name === 'Concierge');
+    const s = sessionOf(r.spans, 'agent_demo');
+    expect(s.parentSpanId).toBe(outer.spanId);
+    expect(s.attributes).toMatchObject({ 'agent.id': 'concierge', 'session.id': 'support-7', 'user.id': 'outer-user', 'elevenlabs.conversation_id': CONVERSATION_ID });
+    for (const tool of childrenOf(r.spans, s)) expect(tool.attributes).toMatchObject({ 'agent.id': 'concierge', 'session.id': 'support-7', 'user.id': 'outer-user' });
+  }, 30_000);
+});
+
+describe('@elevenlabs/elevenlabs-js handed to setup({ modules })', () => {
+  it('traces the sessions as under the preload', async () => {
+    const r = await run('elevenlabs-js-cjs.cjs', { preload: 'none', spans: 5, env: { ELEVENLABS_JS_MODE: 'setup' } });
+    expect(r.line('INSTALL')).toBe('patched');
+    expect(childrenOf(r.spans, sessionOf(r.spans, 'agent_demo')).map((s) => s.name)).toEqual(['get_weather', 'book_table']);
+    expect(sessionOf(r.spans, 'agent_refused').status.code).toBe(ERROR);
+  }, 30_000);
+});

@@ -4,6 +4,9 @@
 // two client tools, one of which throws; a start the server refuses (1008); a
 // start whose socket cannot connect. Prints what the app saw on a RESULT line,
 // the same with or without tracing, and a LAZY line.
+// ELEVENLABS_JS_MODE=agent: all of it inside an agentSpan, with an app span inside
+// the weather tool. ELEVENLABS_JS_MODE=setup (no preload): the conversation
+// folder's exports handed to setup({ modules }) under the registry name.
 const WebSocket = require('ws');
 const { Conversation, ClientTools } = require('@elevenlabs/elevenlabs-js/api/resources/conversationalAi/conversation');
 
@@ -26,11 +29,30 @@ function factoryFor(base, sockets) {
 const audio = { start() {}, stop() {}, output() {}, interrupt() {} };
 const closedOf = (socket) => new Promise((resolve) => (socket.readyState === WebSocket.CLOSED ? resolve() : socket.once('close', () => resolve())));
 
+const mode = process.env.ELEVENLABS_JS_MODE;
+let insideTool = async () => {};
+
 async function main() {
+  if (mode === 'setup') {
+    const { setup } = require(`${process.env.CATALYST_DIST}/index.js`);
+    const handle = await setup({ modules: { 'elevenlabs-js': require('@elevenlabs/elevenlabs-js/api/resources/conversationalAi/conversation') } });
+    const status = Object.fromEntries(handle.installResults.map((r) => [r.name, r.status]));
+    console.log(`INSTALL ${JSON.stringify(status['elevenlabs-js'])}`);
+  }
+  if (mode !== 'agent') return scenario();
+  const { agentSpan, manualSpan } = require(`${process.env.CATALYST_DIST}/index.js`);
+  insideTool = () => manualSpan({ name: 'forecast lookup' }, async () => 'cloudless');
+  return agentSpan({ agentId: 'concierge', name: 'Concierge', sessionId: 'support-7', userId: 'outer-user' }, scenario);
+}
+
+async function scenario() {
   const result = {};
   const seen = [];
   const tools = new ClientTools();
-  tools.register('get_weather', async ({ city }) => ({ city, forecast: 'sunny' }));
+  tools.register('get_weather', async ({ city }) => {
+    await insideTool();
+    return { city, forecast: 'sunny' };
+  });
   tools.register('book_table', () => {
     throw new RangeError('no table free');
   });
