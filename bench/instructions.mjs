@@ -9,7 +9,10 @@
 //
 //   node bench/instructions.mjs [--dist DIR] [--formats cjs,esm] [--kinds plain,stream] [--n 10,30] [--variants plain,ours]
 //
-// Prints one line per format and kind, and the raw counts as JSON.
+// The calls are answered in-process (BENCH_FETCH=canned, one read per stream
+// event) so socket timing does not change what is counted; export still goes
+// to the loopback collector. Prints one line per format and kind, and the raw
+// counts as JSON.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -73,6 +76,7 @@ try {
               BENCH_BASE_URL: provider.baseURL,
               BENCH_N: String(n),
               BENCH_WARMUP: args.warmup,
+              BENCH_FETCH: 'canned',
               BENCH_CHUNKS: args.chunks,
             }),
           );
