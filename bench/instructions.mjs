@@ -5,7 +5,10 @@
 // measured calls after the same warm-up; (count(N2) - count(N1)) / (N2 - N1) is
 // the instructions one call costs, start-up and warm-up cancelled out. Added
 // per call = traced - untraced. Not part of `npm run bench` (valgrind slows
-// node ~50x); run it by hand before and after a change:
+// node ~50x); run it by hand before and after a change. V8 runs single-threaded
+// there (--single-threaded: no concurrent compiler or GC threads), so what those
+// threads get done in a given wall time does not change the count.
+//
 //
 //   node bench/instructions.mjs [--dist DIR] [--formats cjs,esm] [--kinds plain,stream] [--n 10,30] [--variants plain,ours]
 //
@@ -42,7 +45,7 @@ function countInstructions(nodeArgs, env) {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'valgrind',
-      ['--tool=callgrind', '--callgrind-out-file=/dev/null', '--smc-check=all-non-file', args.node, ...nodeArgs],
+      ['--tool=callgrind', '--callgrind-out-file=/dev/null', '--smc-check=all-non-file', args.node, '--single-threaded', ...nodeArgs],
       { env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
