@@ -24,24 +24,32 @@ export function observeAsyncIterator<T>(source: AsyncIterator<T>, observer: Iter
       // observers are tracing code; they report their own failures
     }
   };
-  const iterator: AsyncIterableIterator<T> = {
-    async next(...args: [] | [unknown]) {
-      let result: IteratorResult<T>;
+  const onResult = (result: IteratorResult<T>): IteratorResult<T> => {
+    if (result.done) finish(() => observer.onDone());
+    else if (!finished) {
       try {
-        result = await source.next(...args);
+        observer.onItem(result.value);
+      } catch {
+        // see above
+      }
+    }
+    return result;
+  };
+  const onFailure = (error: unknown): never => {
+    finish(() => observer.onError(error));
+    throw error;
+  };
+  const iterator: AsyncIterableIterator<T> = {
+    // One promise per item: the source's own, chained once (an async function around `await` would add a second).
+    next(...args: [] | [unknown]): Promise<IteratorResult<T>> {
+      let pending: PromiseLike<IteratorResult<T>> | IteratorResult<T>;
+      try {
+        pending = source.next(...args);
       } catch (error) {
         finish(() => observer.onError(error));
-        throw error;
+        return Promise.reject(error);
       }
-      if (result.done) finish(() => observer.onDone());
-      else if (!finished) {
-        try {
-          observer.onItem(result.value);
-        } catch {
-          // see above
-        }
-      }
-      return result;
+      return Promise.resolve(pending).then(onResult, onFailure);
     },
     async return(value?: unknown) {
       finish(() => observer.onCancel());

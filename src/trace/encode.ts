@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { getState } from '../state';
 import { truncatedSuffix } from './markers';
 import { scrubSecrets } from '../diagnostics/secrets';
@@ -16,8 +17,10 @@ function defaultMax(): number {
  * text on its way to being capped.
  */
 export function safeJson(value: unknown, maxLength = defaultMax()): string {
-  const seen = new WeakSet<object>();
   const maxItems = Math.max(100, Math.floor(maxLength / 8));
+  // Plain data (what JSON.parse returns, object literals) encodes the same without the replacer, which costs a call per value.
+  if (isPlainData(value, maxLength, maxItems)) return JSON.stringify(value) ?? String(value);
+  const seen = new WeakSet<object>();
   try {
     const out = JSON.stringify(value, function replacer(this: unknown, key: string, v: unknown) {
       // `v` is after toJSON(): a Buffer has already become {type, data: [...]}; look at what the holder holds.
@@ -41,6 +44,61 @@ export function safeJson(value: unknown, maxLength = defaultMax()): string {
     return out === undefined ? String(value) : out;
   } catch (error) {
     return `[unserializable: ${describeError(error)}]`;
+  }
+}
+
+/** Deeper than this, plain data is left to the replacer path (which reports absurd depth itself). */
+const PLAIN_DEPTH = 64;
+
+/**
+ * Whether plain `JSON.stringify` gives exactly what the replacer below would:
+ * only strings within the cap, finite or non-finite numbers, booleans, null,
+ * undefined, arrays within the item cap and objects whose prototype is
+ * Object.prototype or null, holding only data properties, no `toJSON` anywhere
+ * on the chain and no object met twice (the replacer writes a repeat as
+ * "[Circular]"). Runs none of the app's code: proxies are refused before
+ * anything is read, and properties are read through their descriptors, so a
+ * getter is never called here.
+ */
+function isPlainData(value: unknown, maxLength: number, maxItems: number): boolean {
+  const seen = new Set<object>();
+  const check = (v: unknown, depth: number): boolean => {
+    switch (typeof v) {
+      case 'string':
+        return v.length <= maxLength;
+      case 'number':
+      case 'boolean':
+      case 'undefined':
+        return true;
+      case 'object':
+        break;
+      default:
+        return false; // bigint, symbol, function
+    }
+    if (v === null) return true;
+    if (depth > PLAIN_DEPTH || types.isProxy(v) || seen.has(v)) return false;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      if (Object.getPrototypeOf(v) !== Array.prototype || 'toJSON' in v || v.length > maxItems) return false;
+      for (let i = 0; i < v.length; i++) {
+        const own = Object.getOwnPropertyDescriptor(v, i);
+        if (own && !('value' in own)) return false;
+        if (own && !check(own.value, depth + 1)) return false;
+      }
+      return true;
+    }
+    const proto: unknown = Object.getPrototypeOf(v);
+    if ((proto !== Object.prototype && proto !== null) || 'toJSON' in v) return false;
+    for (const key in v) {
+      const own = Object.getOwnPropertyDescriptor(v, key);
+      if (!own || !('value' in own) || !check(own.value, depth + 1)) return false;
+    }
+    return true;
+  };
+  try {
+    return check(value, 0);
+  } catch {
+    return false;
   }
 }
 

@@ -28,8 +28,37 @@ function cannedFetch() {
   const fixture = JSON.parse(readFileSync(join(__dirname, '../../../fixtures/openai/chat-basic.json'), 'utf8'));
   const text = JSON.stringify(fixture.body);
   let id = 0;
-  return async () =>
-    new Response(text, { status: 200, headers: { 'content-type': 'application/json', 'x-request-id': `req_canned${++id}` } });
+  return async (_url, init) => {
+    const headers = { 'x-request-id': `req_canned${++id}` };
+    const streamed = typeof init?.body === 'string' && init.body.includes('"stream":true');
+    if (!streamed) return new Response(text, { status: 200, headers: { ...headers, 'content-type': 'application/json' } });
+    // A streamed answer in the shape the fake provider synthesises, one network read per event, so a run under
+    // callgrind (bench/instructions.mjs) parses the same reads every time, whatever the machine's timing.
+    const chunks = Number(new Headers(init.headers).get('x-fixture-chunks') ?? 200);
+    const events = synthesizedStream(chunks).map((e) => new TextEncoder().encode(`${e}\n\n`));
+    let i = 0;
+    const body = new ReadableStream({
+      pull(controller) {
+        if (i < events.length) controller.enqueue(events[i++]);
+        else controller.close();
+      },
+    });
+    return new Response(body, { status: 200, headers: { ...headers, 'content-type': 'text/event-stream' } });
+  };
+}
+
+/** test/harness/fake-provider.mjs's synthesizeChatStream(n, { includeUsage: true }), which this CJS file cannot import on Node 20. */
+function synthesizedStream(n) {
+  const words = ['Tracing', ' makes', ' every', ' model', ' call', ' visible', ' and', ' cheap', ' to', ' debug', '.', '\n'];
+  const base = { id: `chatcmpl-synth${String(n).padStart(6, '0')}`, object: 'chat.completion.chunk', created: 1735689600, model: 'gpt-4o-mini-2024-07-18', service_tier: 'default', system_fingerprint: 'fp_0ba0d124f1' };
+  const chunk = (delta, finish) => `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], usage: null })}`;
+  const events = [chunk({ role: 'assistant', content: '', refusal: null }, null)];
+  for (let i = 0; i < n; i++) events.push(chunk({ content: words[i % words.length] }, null));
+  events.push(chunk({}, 'stop'));
+  const usage = { prompt_tokens: 64, completion_tokens: n, total_tokens: 64 + n, prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 } };
+  events.push(`data: ${JSON.stringify({ ...base, choices: [], usage })}`);
+  events.push('data: [DONE]');
+  return events;
 }
 
 function plainCall(client) {
@@ -72,7 +101,8 @@ function cpuNow() {
 const tasks = {
   /** Per-call cost: CPU over N plain calls, then over N streamed calls, each followed by a flush. */
   async cpu(OpenAI) {
-    const client = makeClient(OpenAI);
+    // BENCH_FETCH=canned answers in-process (bench/instructions.mjs: no socket timing in the count).
+    const client = makeClient(OpenAI, process.env.BENCH_FETCH === 'canned' ? { fetch: cannedFetch() } : {});
     const n = num('BENCH_N', 2000);
     const warmup = num('BENCH_WARMUP', 200);
     const chunks = num('BENCH_CHUNKS', 200);
