@@ -90,10 +90,18 @@ export class BoundedBatchProcessor implements SpanProcessor {
    * alive, and a connection opened right then would (its connect request
    * counts as pending work), making Node fire 'beforeExit' once more than
    * untraced. A timer callback runs only while the app's own work runs the loop.
+   * `afterExport`: called as an export settles, in an I/O callback of the
+   * running loop, so a full batch waiting then goes at once: a timer turn per
+   * batch let the queue overflow under 200 concurrent streams on an idle machine.
    */
-  private schedule(): void {
+  private schedule(afterExport = false): void {
     if (this.active || this.stopped || this.queue.length === 0) return;
     const full = this.queue.length >= this.options.maxBatchSize;
+    if (full && afterExport) {
+      this.clearTimer();
+      void this.exportNext();
+      return;
+    }
     if (this.timer && !(full && !this.timerIsImmediate)) return;
     this.clearTimer();
     this.timerIsImmediate = full;
@@ -118,7 +126,7 @@ export class BoundedBatchProcessor implements SpanProcessor {
     const batch = this.queue.splice(0, this.options.maxBatchSize);
     const run = this.exportBatch(batch).finally(() => {
       if (this.active === run) this.active = undefined;
-      if (this.queue.length > 0) this.schedule();
+      if (this.queue.length > 0) this.schedule(true);
     });
     this.active = run;
     return run;
