@@ -38,18 +38,37 @@ const STDERR_KEPT = 4096;
 type ExitListener = (code: number | null, signal: string | null) => void;
 
 export function traceInvocation(inv: Invocation): unknown {
+  return runInvocation(
+    inv,
+    ({ span, annotateOnly }, error) => {
+      if (!annotateOnly) endWithError(span, error);
+    },
+    ({ span, annotateOnly }, returned) => {
+      const child = inv.promised ? (returned as { child?: unknown } | undefined)?.child : returned;
+      safely('claude-code.observe', () => observe(child, span, inv.request, annotateOnly));
+    },
+  );
+}
+
+type Started = ReturnType<typeof start>;
+
+/**
+ * One invocation, traced: the span started, the original called in its
+ * context with the arguments start() gave (TRACEPARENT added), `onThrow` for a
+ * synchronous throw (rethrown unchanged), `onReturn` for what it returned.
+ * If starting fails, the call goes through untouched.
+ */
+function runInvocation(inv: Invocation, onThrow: (s: Started, error: unknown) => void, onReturn: (s: Started, returned: unknown) => void): unknown {
   const started = safely('claude-code.start', () => start(inv));
   if (!started) return inv.original.apply(inv.thisArg, inv.args);
-  const { span, ctx, args, annotateOnly } = started;
   let returned: unknown;
   try {
-    returned = context.with(ctx, () => inv.original.apply(inv.thisArg, args));
+    returned = context.with(started.ctx, () => inv.original.apply(inv.thisArg, started.args));
   } catch (error) {
-    if (!annotateOnly) endWithError(span, error);
+    onThrow(started, error);
     throw error;
   }
-  const child = inv.promised ? (returned as { child?: unknown } | undefined)?.child : returned;
-  safely('claude-code.observe', () => observe(child, span, inv.request, annotateOnly));
+  onReturn(started, returned);
   return returned;
 }
 
@@ -168,29 +187,22 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : Buffer.isBuffe
  * status, stdout and stderr), which reach the app unchanged.
  */
 export function traceSyncInvocation(inv: Invocation): unknown {
-  const started = safely('claude-code.start', () => start(inv));
-  if (!started) return inv.original.apply(inv.thisArg, inv.args);
-  const { span, ctx, args, annotateOnly } = started;
-  let returned: unknown;
-  try {
-    returned = context.with(ctx, () => inv.original.apply(inv.thisArg, args));
-  } catch (error) {
+  return runInvocation(inv, ({ span, annotateOnly }, error) => {
     safely('claude-code.end', () => {
       const e = error as { status?: unknown; signal?: unknown; stdout?: unknown; stderr?: unknown };
       if (typeof e?.status === 'number' || typeof e?.signal === 'string') {
         endRun(span, inv.request, annotateOnly, { code: typeof e.status === 'number' ? e.status : null, signal: typeof e.signal === 'string' ? e.signal : null, stdout: text(e.stdout), stderr: text(e.stderr) });
       } else if (!annotateOnly) endWithError(span, error);
     });
-    throw error;
-  }
-  safely('claude-code.end', () => {
-    if (inv.kind === 'spawnSync') {
-      const r = returned as { status?: number | null; signal?: string | null; stdout?: unknown; stderr?: unknown; error?: unknown };
-      if (r?.error && !annotateOnly) endWithError(span, r.error);
-      else endRun(span, inv.request, annotateOnly, { code: r?.status ?? null, signal: r?.signal ?? null, stdout: text(r?.stdout), stderr: text(r?.stderr) });
-    } else endRun(span, inv.request, annotateOnly, { code: 0, signal: null, stdout: text(returned), stderr: '' });
+  }, ({ span, annotateOnly }, returned) => {
+    safely('claude-code.end', () => {
+      if (inv.kind === 'spawnSync') {
+        const r = returned as { status?: number | null; signal?: string | null; stdout?: unknown; stderr?: unknown; error?: unknown };
+        if (r?.error && !annotateOnly) endWithError(span, r.error);
+        else endRun(span, inv.request, annotateOnly, { code: r?.status ?? null, signal: r?.signal ?? null, stdout: text(r?.stdout), stderr: text(r?.stderr) });
+      } else endRun(span, inv.request, annotateOnly, { code: 0, signal: null, stdout: text(returned), stderr: '' });
+    });
   });
-  return returned;
 }
 
 /** A run that failed: a non-zero exit, a signal, or a result that reports an error. */
