@@ -46,13 +46,23 @@ export class BoundedBatchProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     if (this.stopped) return;
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
-    if (this.queue.length >= this.options.maxQueueSize) {
-      this.dropped++;
-      warnOnce('queue-full', `the span queue is full (${this.options.maxQueueSize}, CATALYST_MAX_QUEUE_SIZE): the endpoint is not keeping up, so newer spans are dropped until it does`);
+    if (this.isFull()) {
+      this.noteDropped();
       return;
     }
     this.queue.push(span);
     this.schedule();
+  }
+
+  /** No room for another span. */
+  isFull(): boolean {
+    return this.queue.length >= this.options.maxQueueSize;
+  }
+
+  /** Counts one span lost to a full queue (here at its end, or by the sampler at its start), warning once. */
+  noteDropped(): void {
+    this.dropped++;
+    warnOnce('queue-full', `the span queue is full (${this.options.maxQueueSize}, CATALYST_MAX_QUEUE_SIZE): the endpoint is not keeping up, so newer spans are dropped until it does`);
   }
 
   /** Spans ended but not yet handed to the exporter. */

@@ -1,12 +1,16 @@
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+// Not in the package's index: the sampler OpenTelemetry would build from OTEL_TRACES_SAMPLER,
+// which the back-pressure sampler defers to so that variable keeps working (no `exports` map: the path is stable for the pinned version).
+import { loadDefaultConfig } from '@opentelemetry/sdk-trace-base/build/esm/config';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import type { ResolvedConfig } from '../config/types';
 import type { Pipeline } from '../state';
 import { IdentitySpanProcessor } from '../trace/identity';
 import { hasForeignGlobalProvider, ScopeIntakeProcessor } from '../trace/scope-intake';
 import { BoundedBatchProcessor } from './bounded-batch-processor';
+import { BackPressureSampler } from './back-pressure-sampler';
 import { LocalStoreExporter } from './local-store-exporter';
 import { OtlpHttpExporter, type ExportStats } from './otlp-exporter';
 import type { LossContext } from './loss-report';
@@ -80,6 +84,8 @@ export function buildPipeline(config: ResolvedConfig): BuiltPipeline {
   );
   const provider = new BasicTracerProvider({
     resource,
+    // A full queue stops spans at their start, before their attributes cost anything.
+    sampler: new BackPressureSampler(loadDefaultConfig().sampler, { isFull: () => batch.isFull(), dropped: () => batch.noteDropped() }),
     // Spans SDKs make themselves (their own scopes) are converted, dropped or passed on by the intake.
     spanProcessors: [new IdentitySpanProcessor(), new ScopeIntakeProcessor(batch)],
     // Our own size cap applies to values; this keeps OTel from silently dropping keys of a long message list.

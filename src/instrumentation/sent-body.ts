@@ -58,6 +58,8 @@ export function sendsObservedBody(client: unknown): boolean {
  * than a span without its input). Returns the context to call the SDK in.
  */
 export function writeRequestAttributes(span: Span, client: unknown, params: unknown, parent: Context, toAttributes: (request: unknown) => Record<string, unknown>): Context {
+  // Nothing to build for a span that is not recorded (a full queue, an unsampled trace).
+  if (!span.isRecording()) return parent;
   writeAttributes(span, toAttributes(undefined));
   if (!sendsObservedBody(client)) {
     writeAttributes(span, toAttributes(params));

@@ -68,6 +68,8 @@ export function rememberClientCredentials(client: unknown): void {
 
 /** Attach the span to the SDK's return value. Returns what the app should get. */
 export function traceApiPromise<Item>(span: Span, returned: unknown, handlers: CallHandlers<Item>): unknown {
+  // A span not recorded (a full queue, an unsampled trace) has nothing to learn from the result: the SDK's own promise goes back untouched.
+  if (!span.isRecording()) return returned;
   if (!isApiPromise(returned)) {
     // An SDK version without APIPromise: observe the plain promise from the side.
     if (returned && typeof (returned as Promise<unknown>).then === 'function') {
