@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { BENCH_DIR } from './context.mjs';
 import { fileUrl } from './spawn.mjs';
 
-/** @typedef {'plain' | 'loader' | 'ours' | 'peer'} Variant */
+/** @typedef {'plain' | 'loader' | 'ours' | 'peer' | 'floor'} Variant */
 
 export const LABELS = {
   plain: 'plain node',
   loader: 'off-thread loader only (no-op resolve hook)',
   ours: '@catalyst/tracing preload',
   peer: 'peer: OpenInference + NodeSDK (+ IITM loader on ESM)',
+  floor: "floor: OpenTelemetry's span code alone, same attributes (CJS only)",
 };
 
 /**
@@ -30,6 +31,9 @@ export function preloadArgs(variant, format, dist) {
       return format === 'esm' ? ['--import', fileUrl(join(dist, 'esm', 'register.mjs'))] : ['--require', join(dist, 'register.js')];
     case 'peer':
       return format === 'esm' ? ['--import', fileUrl(join(apps, 'peer-register.mjs'))] : ['--require', join(apps, 'peer-register.cjs')];
+    case 'floor':
+      if (format !== 'cjs') throw new Error('the floor variant patches the CommonJS build of openai only');
+      return ['--require', join(apps, 'floor-register.cjs')];
     default:
       throw new Error(`unknown variant ${variant}`);
   }

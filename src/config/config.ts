@@ -46,6 +46,7 @@ export interface KnownIntegrations {
 const MAX_FLUSH_TIMEOUT_MS = 120_000;
 const MAX_EXPORT_TIMEOUT_MS = 120_000;
 const MAX_QUEUE_SIZE = 1_000_000;
+const MAX_QUEUE_MB = 4096;
 
 export function resolveConfig(rawOptions: CatalystOptions, env: Env, integrations: KnownIntegrations): ConfigResult {
   const problems: string[] = [];
@@ -260,6 +261,7 @@ export function resolveConfig(rawOptions: CatalystOptions, env: Env, integration
     protocol,
     tls,
     maxQueueSize: int('CATALYST_MAX_QUEUE_SIZE', 2048, MAX_QUEUE_SIZE),
+    maxQueueBytes: int('CATALYST_MAX_QUEUE_MB', 64, MAX_QUEUE_MB) * 1024 * 1024,
     scheduledDelayMs: int('OTEL_BSP_SCHEDULE_DELAY', 1000, 60_000),
     storeMaxBytes: int('CATALYST_STORE_MAX_MB', DEFAULT_STORE_MAX_MB, MAX_STORE_MB) * 1024 * 1024,
     autoInstrument: options.autoInstrument ?? true,

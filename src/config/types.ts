@@ -74,6 +74,8 @@ export interface ResolvedConfig {
   /** PEM text for TLS to the endpoint, read from the OTEL_EXPORTER_OTLP_*CERTIFICATE / *CLIENT_KEY files. */
   tls: TlsFiles;
   maxQueueSize: number;
+  /** The queue's cap in bytes, estimated from the spans' text (CATALYST_MAX_QUEUE_MB). */
+  maxQueueBytes: number;
   /** How long a partial batch waits before it is exported (OTEL_BSP_SCHEDULE_DELAY). */
   scheduledDelayMs: number;
   /** Local store cap in bytes (oldest files removed first). */

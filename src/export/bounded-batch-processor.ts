@@ -6,6 +6,8 @@ import { reportInternalError, warnOnce } from '../diagnostics/report';
 export interface BatchOptions {
   /** Spans held while waiting for the exporter; beyond it, new spans are dropped and counted. */
   maxQueueSize: number;
+  /** The same bound in bytes, estimated by spanBytes(): long conversations make spans of megabytes. */
+  maxQueueBytes?: number;
   maxBatchSize: number;
   /** How long a partial batch waits for company. */
   scheduledDelayMs: number;
@@ -30,6 +32,9 @@ export class BoundedBatchProcessor implements SpanProcessor {
   /** Spans whose export failed or never called back in time. */
   failed = 0;
   private queue: ReadableSpan[] = [];
+  /** spanBytes() of each queued span, in queue order, and their sum. */
+  private sizes: number[] = [];
+  private queuedBytes = 0;
   private timer?: NodeJS.Timeout;
   /** The pending timer is the zero-delay one of a full batch. */
   private timerIsImmediate = false;
@@ -50,19 +55,29 @@ export class BoundedBatchProcessor implements SpanProcessor {
       this.noteDropped();
       return;
     }
+    const size = this.options.maxQueueBytes === undefined ? 0 : spanBytes(span);
+    // One span larger than the whole cap still goes when the queue is empty: it would never go otherwise.
+    if (this.queue.length > 0 && this.queuedBytes + size > this.options.maxQueueBytes!) {
+      this.noteDropped();
+      return;
+    }
     this.queue.push(span);
+    this.sizes.push(size);
+    this.queuedBytes += size;
     this.schedule();
   }
 
   /** No room for another span. */
   isFull(): boolean {
-    return this.queue.length >= this.options.maxQueueSize;
+    return this.queue.length >= this.options.maxQueueSize || (this.options.maxQueueBytes !== undefined && this.queuedBytes >= this.options.maxQueueBytes);
   }
 
   /** Counts one span lost to a full queue (here at its end, or by the sampler at its start), warning once. */
   noteDropped(): void {
     this.dropped++;
-    warnOnce('queue-full', `the span queue is full (${this.options.maxQueueSize}, CATALYST_MAX_QUEUE_SIZE): the endpoint is not keeping up, so newer spans are dropped until it does`);
+    const { maxQueueSize, maxQueueBytes } = this.options;
+    const limit = this.queue.length >= maxQueueSize || maxQueueBytes === undefined ? `${maxQueueSize}, CATALYST_MAX_QUEUE_SIZE` : `${Math.round(maxQueueBytes / 1048576)} MB, CATALYST_MAX_QUEUE_MB`;
+    warnOnce('queue-full', `the span queue is full (${limit}): the endpoint is not keeping up, so newer spans are dropped until it does`);
   }
 
   /** Spans ended but not yet handed to the exporter. */
@@ -75,6 +90,8 @@ export class BoundedBatchProcessor implements SpanProcessor {
     this.clearTimer();
     const taken = this.queue;
     this.queue = [];
+    this.sizes = [];
+    this.queuedBytes = 0;
     return taken;
   }
 
@@ -134,6 +151,7 @@ export class BoundedBatchProcessor implements SpanProcessor {
     if (this.active) return this.active;
     if (this.queue.length === 0) return Promise.resolve();
     const batch = this.queue.splice(0, this.options.maxBatchSize);
+    for (const size of this.sizes.splice(0, batch.length)) this.queuedBytes -= size;
     const run = this.exportBatch(batch).finally(() => {
       if (this.active === run) this.active = undefined;
       if (this.queue.length > 0) this.schedule(true);
@@ -165,4 +183,30 @@ export class BoundedBatchProcessor implements SpanProcessor {
       }
     });
   }
+}
+
+/** Per span, for what an attribute's or event's text does not show (ids, times, the objects holding them). */
+const SPAN_OVERHEAD_BYTES = 1024;
+
+/**
+ * A span's size in memory, roughly: a fixed overhead plus the length of its
+ * attribute and event text (a JS string holds one or two bytes a character;
+ * one is counted). Cheap: one pass over the span's attribute values, which
+ * the exporter reads anyway.
+ */
+export function spanBytes(span: ReadableSpan): number {
+  let bytes = SPAN_OVERHEAD_BYTES + valuesBytes(span.attributes);
+  for (const event of span.events) bytes += 64 + event.name.length + (event.attributes ? valuesBytes(event.attributes) : 0);
+  return bytes;
+}
+
+function valuesBytes(attributes: ReadableSpan['attributes']): number {
+  let bytes = 0;
+  for (const key in attributes) {
+    const value = attributes[key];
+    bytes += key.length + 16;
+    if (typeof value === 'string') bytes += value.length;
+    else if (Array.isArray(value)) for (const item of value) bytes += typeof item === 'string' ? item.length : 8;
+  }
+  return bytes;
 }

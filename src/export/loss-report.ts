@@ -13,6 +13,7 @@ export interface LossContext {
   /** The OTLP traces URL; undefined for the local store. */
   endpoint?: string;
   maxQueueSize: number;
+  maxQueueBytes: number;
   exportTimeoutMs: number;
   flushTimeoutMs: number;
 }
@@ -25,7 +26,7 @@ export interface LossContext {
  */
 export function describeLosses(counts: LossCounts, ctx: LossContext): string | undefined {
   const parts: string[] = [];
-  if (counts.droppedQueueFull > 0) parts.push(`${counts.droppedQueueFull} span(s) were dropped because the queue was full (CATALYST_MAX_QUEUE_SIZE=${ctx.maxQueueSize})`);
+  if (counts.droppedQueueFull > 0) parts.push(`${counts.droppedQueueFull} span(s) were dropped because the queue was full (CATALYST_MAX_QUEUE_SIZE=${ctx.maxQueueSize}, CATALYST_MAX_QUEUE_MB=${Math.round(ctx.maxQueueBytes / 1048576)})`);
   // The local store fails only as a whole (its line says that nothing is kept from then on); counting adds nothing.
   if (counts.failed > 0 && ctx.endpoint) parts.push(`${counts.failed} span(s) failed to export`);
   if (counts.unconfirmed > 0) {

@@ -68,6 +68,7 @@ export function buildPipeline(config: ResolvedConfig): BuiltPipeline {
 
   const batch = new BoundedBatchProcessor(exporter, {
     maxQueueSize: config.maxQueueSize,
+    maxQueueBytes: config.maxQueueBytes,
     maxBatchSize: Math.min(512, config.maxQueueSize),
     scheduledDelayMs: config.scheduledDelayMs,
     // The exporter bounds itself; this only guards against a callback that never comes.
@@ -106,7 +107,7 @@ export function buildPipeline(config: ResolvedConfig): BuiltPipeline {
       droppedQueueFull: batch.dropped,
       ...(otlp?.stats ?? { exported: 0, failed: batch.failed, unconfirmed: 0, unconfirmedAtExit: 0, sentAtExit: 0, rejected: 0 }),
     }),
-    lossContext: { endpoint: config.endpoint, maxQueueSize: config.maxQueueSize, exportTimeoutMs: config.exportTimeoutMs },
+    lossContext: { endpoint: config.endpoint, maxQueueSize: config.maxQueueSize, maxQueueBytes: config.maxQueueBytes, exportTimeoutMs: config.exportTimeoutMs },
   };
 }
 

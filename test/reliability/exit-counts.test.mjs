@@ -23,7 +23,7 @@ describe.concurrent('the exit line', () => {
     expect(r.code).toBe(0);
     expect(agentLines(r.stderr)).toEqual([
       expect.stringMatching(/the span queue is full \(5, CATALYST_MAX_QUEUE_SIZE\)/),
-      '[catalyst-tracing] at exit: 7 span(s) were dropped because the queue was full (CATALYST_MAX_QUEUE_SIZE=5).',
+      '[catalyst-tracing] at exit: 7 span(s) were dropped because the queue was full (CATALYST_MAX_QUEUE_SIZE=5, CATALYST_MAX_QUEUE_MB=64).',
     ]);
     expect(c.spans.map((s) => s.name)).toEqual(['sync-1-0', 'sync-1-1', 'sync-1-2', 'sync-1-3', 'sync-1-4']);
   }));
@@ -101,7 +101,7 @@ describe.concurrent('the exit line', () => {
       expect(end.signal).toBe('SIGTERM');
       expect(agentLines(end.stderr)).toEqual([
         expect.stringMatching(/the span queue is full/),
-        `[catalyst-tracing] at exit: 3 span(s) were dropped because the queue was full (CATALYST_MAX_QUEUE_SIZE=2); and the OTLP endpoint ${at(c.url)} did not confirm 4 span(s) within 1500 ms (CATALYST_FLUSH_TIMEOUT_MS) as the process exited; they may be lost.`,
+        `[catalyst-tracing] at exit: 3 span(s) were dropped because the queue was full (CATALYST_MAX_QUEUE_SIZE=2, CATALYST_MAX_QUEUE_MB=64); and the OTLP endpoint ${at(c.url)} did not confirm 4 span(s) within 1500 ms (CATALYST_FLUSH_TIMEOUT_MS) as the process exited; they may be lost.`,
       ]);
     } finally {
       server.kill();

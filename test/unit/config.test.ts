@@ -65,6 +65,7 @@ describe('resolveConfig', () => {
     expect(config.debug).toBe(false);
     expect([...config.enabledIntegrations]).toEqual(['openai']);
     expect(config.maxQueueSize).toBe(2048);
+    expect(config.maxQueueBytes).toBe(64 * 1024 * 1024);
     expect(problems.some((p) => p.startsWith('CATALYST_DEBUG="maybe" is invalid: expected true or false'))).toBe(true);
     expect(problems.some((p) => p.includes('CATALYST_INSTRUMENTATIONS names unknown integration "nope"'))).toBe(true);
     expect(problems.some((p) => p.startsWith('CATALYST_MAX_QUEUE_SIZE="-5" is invalid'))).toBe(true);

@@ -151,6 +151,41 @@ describe('BoundedBatchProcessor: never keeps a process alive', () => {
 });
 
 describe('BoundedBatchProcessor: the bounded queue and its counts', () => {
+  it('bounds the queue in bytes too: large spans are dropped once their text passes maxQueueBytes, with a line naming CATALYST_MAX_QUEUE_MB', async () => {
+    const { exporter, processor, end } = setUp({ maxQueueSize: 1000, maxBatchSize: 10, maxQueueBytes: 1024 * 1024 });
+    end(makeSpans(10, 0, 'first'));
+    await nextTurn();
+    // The first batch is out, unanswered. Spans of 100 KB of text: ten fit in 1 MB (each also counts ~1 KB of overhead), the rest do not.
+    end(makeSpans(15, 100_000, 'big'));
+    expect(processor.queueLength()).toBe(10);
+    expect(processor.dropped).toBe(5);
+    expect(processor.isFull()).toBe(false);
+    expect(stderr.filter((l) => l.includes('the span queue is full'))).toHaveLength(1);
+    expect(stderr.join('')).toContain('1 MB, CATALYST_MAX_QUEUE_MB');
+    // Small spans still fit beside them until the bytes run out, and an export frees the bytes it takes.
+    end(makeSpans(5, 0, 'small'));
+    expect(processor.queueLength()).toBe(15);
+    exporter.answer();
+    await nextTurn();
+    expect(processor.queueLength()).toBe(5);
+    end(makeSpans(12, 100_000, 'again'));
+    expect(processor.queueLength()).toBe(15);
+  });
+
+  it('a single span larger than maxQueueBytes still goes when the queue is empty', async () => {
+    const { exporter, processor, end } = setUp({ maxQueueSize: 100, maxBatchSize: 10, maxQueueBytes: 10_000 });
+    end(makeSpans(1, 50_000, 'huge'));
+    expect(processor.queueLength()).toBe(1);
+    expect(processor.isFull()).toBe(true);
+    end(makeSpans(1, 0, 'next'));
+    expect(processor.dropped).toBe(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(exporter.batches[0].spans.map((s) => s.name)).toEqual(['huge-0']);
+    exporter.answer();
+    await nextTurn();
+    expect(processor.isFull()).toBe(false);
+  });
+
   it('drops and counts spans beyond maxQueueSize while the exporter is busy, warning once', async () => {
     const { exporter, processor, end } = setUp({ maxQueueSize: 20, maxBatchSize: 10 });
     end(makeSpans(10, 0, 'first'));
@@ -226,7 +261,7 @@ describe('BoundedBatchProcessor with the OTLP exporter', () => {
     const processor = new BoundedBatchProcessor(exporter, { maxQueueSize: 8, maxBatchSize: 4, scheduledDelayMs: 5, exportTimeoutMs: 10_000 });
     makeSpans(4).forEach((s) => processor.onEnd(s));
     // Wait until the first batch has reached the endpoint (and hangs there).
-    for (let i = 0; i < 200 && server.received.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 1000 && server.received.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
     expect(server.received).toHaveLength(1);
     makeSpans(12).forEach((s) => processor.onEnd(s));
     expect(processor.queueLength()).toBe(8);

@@ -1,0 +1,34 @@
+// The floor for per-call cost, CommonJS only: `node --require ./floor-register.cjs app.cjs`.
+// What OpenTelemetry's own span code costs for the attributes a traced plain
+// chat completion carries (floor-attributes.json, taken from a real span of
+// ours), with nothing of ours in the way: the async context manager, one span
+// started, its attributes set from a ready-made object (no mapping, no JSON),
+// the call run in its context, the span ended when the call settles, OTel's
+// batch processor and its OTLP/protobuf exporter. No per-chunk work for
+// streams. A tracer cannot cost less than this and record the same span.
+'use strict';
+const { context, trace } = require('@opentelemetry/api');
+const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
+const { BasicTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto');
+const ATTRIBUTES = require('./floor-attributes.json');
+
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
+const tracer = provider.getTracer('floor');
+
+const { OpenAI } = require('openai');
+const proto = OpenAI.Chat.Completions.prototype;
+const create = proto.create;
+proto.create = function floorCreate(...args) {
+  const span = tracer.startSpan('OpenAI Chat Completions');
+  span.setAttributes(ATTRIBUTES);
+  const returned = context.with(trace.setSpan(context.active(), span), () => create.apply(this, args));
+  returned.then(
+    () => span.end(),
+    () => span.end(),
+  );
+  return returned;
+};
+
+globalThis[Symbol.for('catalyst.bench.peer-flush')] = () => provider.forceFlush();
