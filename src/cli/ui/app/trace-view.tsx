@@ -145,7 +145,7 @@ function SpanRows({ rows, ticks, selected, traceId }: { rows: SpanRow[]; ticks: 
               </span>
               <span class="bar-cell">
                 <span class={`bar kind-bg-${r.kind.toLowerCase().replace(/[^a-z]/g, '')}${r.error ? ' bar-error' : ''}`} style={{ left: `${r.offset * 100}%`, width: `max(2px, ${r.width * 100}%)` }} />
-                <span class="dur" style={{ left: `min(${(r.offset + r.width) * 100}%, calc(100% - 4.5em))` }}>
+                <span class="dur" style={{ left: `${(r.offset + r.width) * 100}%` }}>
                   {formatDuration(r.durationMs)}
                 </span>
               </span>
