@@ -112,8 +112,8 @@ describe.skipIf(!haveChromium)('catalyst-tracing ui in a browser', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.url()).toContain('q=bake');
     const table = page.locator('table.traces');
-    await expect.poll(() => table.innerText()).toContain('scenario-graph');
-    expect(await table.locator('tbody tr').count()).toBe(1);
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
+    expect(await table.innerText()).toContain('scenario-graph');
   });
 
   it('opens a trace: tree and waterfall, then a span\'s conversation with its tool calls', async () => {
