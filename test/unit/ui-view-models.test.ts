@@ -12,6 +12,7 @@ import { classify, messageText, spanDetail } from '../../src/cli/ui/app/span-mod
 import { agentRows, filterTraces, percentile, sessionRows } from '../../src/cli/ui/groups';
 import { TraceIndex } from '../../src/cli/ui/trace-index';
 import { createUiHandler } from '../../src/cli/ui/http';
+import { startReceiver } from '../../src/cli/serve/receiver';
 
 const T = 'a'.repeat(32);
 function sp(id: string, fields: Partial<StoredSpan> = {}): StoredSpan {
@@ -201,5 +202,20 @@ describe('the viewer over HTTP', () => {
     expect((await fetch(`${base}/api/traces/${'0'.repeat(32)}`)).status).toBe(404);
     expect((await fetch(`${base}/../etc/passwd`)).status).toBe(404);
     expect(await (await fetch(`${base}/api/traces`)).json()).toMatchObject({ total: 0, traces: [] });
+  });
+
+  it('is served by `serve` at / beside /v1/traces', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ui-serve-'));
+    const receiver = await startReceiver({ dir, port: 0, host: '127.0.0.1', viewer: createUiHandler({ dir, loopbackOnly: true }) });
+    try {
+      const page = await fetch(`${receiver.baseUrl}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('app.js');
+      expect((await fetch(`${receiver.baseUrl}/api/traces`)).status).toBe(200);
+      expect((await fetch(`${receiver.baseUrl}/v1/other`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(404);
+      expect((await fetch(receiver.tracesUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(200);
+    } finally {
+      await receiver.close();
+    }
   });
 });

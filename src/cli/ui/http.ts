@@ -46,6 +46,8 @@ export function findAssetsDir(): string | undefined {
 export function createUiHandler(opts: UiOptions): UiHandler {
   const index = new TraceIndex(opts.dir);
   const api = new Api(index, opts.now);
+  // Index the store while the user opens the page, so the first list is ready sooner.
+  index.current().catch(() => undefined);
   const assetsDir = opts.assetsDir ?? findAssetsDir();
   const files = new Map<string, Buffer>();
   const asset = (path: string): Buffer | undefined => {
