@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { CORES, checkCoreExports, checkNoDefaultImports, coreEntry, sharedCore } from './shared-core.mjs';
+import { buildUi } from './build-ui.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // `--out DIR` builds elsewhere (inside the repo, so node_modules still resolves), for parallel work.
@@ -148,4 +149,8 @@ await build({
   plugins: [lazyFiles, sharedCore(root, { prefix: '../' })],
 });
 if (existsSync(join(dist, 'cli.js'))) chmodSync(join(dist, 'cli.js'), 0o755);
-console.log('built dist/');
+// The trace viewer's static page, served by `catalyst-tracing ui` and `serve`.
+if (!process.argv.includes('--no-cli')) {
+  const ui = await buildUi(root, dist);
+  console.log(`built dist/ (viewer: ${(ui.gzipBytes / 1024).toFixed(1)} KB gzipped)`);
+} else console.log('built dist/');

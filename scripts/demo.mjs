@@ -33,6 +33,7 @@ try {
   console.log('\n$ npx catalyst-tracing trace get last --view timeline');
   await run([join(root, 'dist', 'cli.js'), 'trace', 'get', 'last', '--view', 'timeline', '--dir', store]);
   console.log(`\n(spans stored in ${store}; try: npx catalyst-tracing span list --dir ${store})`);
+  console.log(`\nSee them in the browser:\n  npx catalyst-tracing ui --dir ${store}`);
 } finally {
   await provider.close();
 }

@@ -26,6 +26,7 @@ const OPTIONS = {
   order: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
+  open: { type: 'boolean' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -47,6 +48,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'span list', options: ['trace-id', 'kind', 'text', 'sort', 'order', 'limit', 'json'], args: [] },
   { name: 'span get', options: ['view', 'json'], args: ['trace', 'span'] },
   { name: 'serve', options: ['port', 'host'], args: [] },
+  { name: 'ui', options: ['port', 'host', 'open'], args: [] },
 ];
 
 export interface Parsed {

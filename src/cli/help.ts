@@ -9,6 +9,7 @@ Usage:
                              [--sort start_time|duration|total_tokens] [--order asc|desc] [--limit N] [--json]
   catalyst-tracing span get <traceId|prefix|last> <spanId|prefix> [--view io|attributes|json]
   catalyst-tracing serve [--port 4318] [--host 127.0.0.1]
+  catalyst-tracing ui [--port 6007] [--host 127.0.0.1] [--open]
 
 Global flags:
   --dir DIR     the trace store (default: $CATALYST_TRACES_DIR, else ~/.catalyst/traces)
@@ -67,5 +68,18 @@ SDK, in any language, can send traces to it. Stop it with Ctrl-C.
 
   --port N      the port (default 4318, the OTLP/HTTP port; 0 picks a free one)
   --host H      the interface (default 127.0.0.1; 0.0.0.0 accepts other machines)
+
+The trace viewer (see 'ui') is served at / on the same port, so spans sent here appear live.
+`,
+  ui: `Usage: catalyst-tracing ui [--port 6007] [--host 127.0.0.1] [--open]
+
+Serves a web viewer over the trace store and prints its URL: traces (live),
+one trace as a tree beside a waterfall with each span's conversation, sessions
+and agents. Everything it needs ships in the package; it reads the store only.
+Stop it with Ctrl-C.
+
+  --port N      the port (default 6007; 0 picks a free one)
+  --host H      the interface (default 127.0.0.1; anything else lets other machines read the traces)
+  --open        open the viewer in the default browser
 `,
 };

@@ -39,7 +39,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         io.err(`catalyst-tracing: '${typed}' needs a subcommand: ${typed} list or ${typed} get (see catalyst-tracing --help)\n`);
         return 2;
       }
-      io.err(`catalyst-tracing: unknown command '${typed}'; commands: trace list, trace get, span list, span get, serve (see catalyst-tracing --help)\n`);
+      io.err(`catalyst-tracing: unknown command '${typed}'; commands: trace list, trace get, span list, span get, serve, ui (see catalyst-tracing --help)\n`);
       return 2;
     }
     if (values.help) {
@@ -71,6 +71,8 @@ async function run(name: string, ctx: Ctx): Promise<number> {
       return (await import('./commands/span-get')).spanGet(ctx);
     case 'serve':
       return (await import('./commands/serve')).serve(ctx);
+    case 'ui':
+      return (await import('./commands/ui')).ui(ctx);
     default:
       throw new CliError(`unknown command '${name}'`, 2);
   }

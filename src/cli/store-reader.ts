@@ -135,7 +135,7 @@ export async function readLines(file: string, onLine: (line: string) => void): P
  * The file is read in 1 MiB pieces into one reused buffer, so `buf` is only
  * valid during the call.
  */
-async function readChunks(file: string, onChunk: (buf: Buffer, from: number, to: number) => void): Promise<void> {
+async function readChunks(file: string, onChunk: (buf: Buffer, from: number, to: number) => void, opts: { from?: number; wholeLines?: boolean } = {}): Promise<{ end: number; tail: number }> {
   // Synchronous reads: the CLI does one thing at a time, and a thread-pool round trip per piece
   // cost more than the reading itself (measured: 50 MB in ~5 ms this way, ~90 ms of waiting with
   // FileHandle.read, ~150 ms with a ReadStream). Only one piece is in memory at a time.
@@ -143,9 +143,11 @@ async function readChunks(file: string, onChunk: (buf: Buffer, from: number, to:
   try {
     const buf = sharedBuffer();
     let carry: Buffer | undefined;
+    let position = opts.from ?? 0;
     for (;;) {
-      const bytesRead = readSync(fd, buf, 0, buf.length, null);
+      const bytesRead = readSync(fd, buf, 0, buf.length, position);
       if (bytesRead === 0) break;
+      position += bytesRead;
       const chunk = buf.subarray(0, bytesRead);
       const last = chunk.lastIndexOf(10);
       if (last === -1) {
@@ -163,7 +165,9 @@ async function readChunks(file: string, onChunk: (buf: Buffer, from: number, to:
       if (from < last) onChunk(chunk, from, last);
       carry = last + 1 < chunk.length ? Buffer.from(chunk.subarray(last + 1)) : undefined;
     }
-    if (carry && carry.length > 0) onChunk(carry, 0, carry.length);
+    const tail = carry?.length ?? 0;
+    if (carry && tail > 0 && !opts.wholeLines) onChunk(carry, 0, tail);
+    return { end: position - tail, tail };
   } finally {
     closeSync(fd);
   }
@@ -264,6 +268,15 @@ export interface ScanOptions {
   /** Cheap test on the decoded line before it is parsed; false skips the line. */
   prefilter?: (line: string) => boolean;
   onSpan: (span: StoredSpan, file: StoreFile) => void;
+  /** Where to start reading each file (a byte offset at a line start); 0 when not given. */
+  from?: (file: StoreFile) => number;
+  /**
+   * Leave a last line without its newline unread (a writer may be in the middle
+   * of it), and report where the whole lines end and how many bytes follow, so a
+   * later scan can resume there.
+   */
+  wholeLines?: boolean;
+  onFileEnd?: (file: StoreFile, end: number, tail: number) => void;
 }
 
 /**
@@ -297,10 +310,15 @@ export async function scanSpans(opts: ScanOptions, stats: ReadStats = newStats()
       onSpan(span, file);
     };
     try {
-      await readChunks(file.path, (buf, from, to) => {
-        if (needle) eachLineWith(buf, from, to, needle, (ls, end) => onLine(buf, ls, end));
-        else eachLine(buf, from, to, (ls, end) => onLine(buf, ls, end));
-      });
+      const read = await readChunks(
+        file.path,
+        (buf, from, to) => {
+          if (needle) eachLineWith(buf, from, to, needle, (ls, end) => onLine(buf, ls, end));
+          else eachLine(buf, from, to, (ls, end) => onLine(buf, ls, end));
+        },
+        { from: opts.from?.(file), wholeLines: opts.wholeLines },
+      );
+      opts.onFileEnd?.(file, read.end, read.tail);
     } catch (error) {
       stats.unreadable.push({ file: file.path, reason: describe(error) });
     }

@@ -19,7 +19,7 @@ describe('catalyst-tracing', () => {
   });
 
   it('answers unknown commands and flags in one line, exit 2', async () => {
-    expect(await run(['traces'])).toMatchObject({ code: 2, stdout: '', stderr: "catalyst-tracing: unknown command 'traces'; commands: trace list, trace get, span list, span get, serve (see catalyst-tracing --help)\n" });
+    expect(await run(['traces'])).toMatchObject({ code: 2, stdout: '', stderr: "catalyst-tracing: unknown command 'traces'; commands: trace list, trace get, span list, span get, serve, ui (see catalyst-tracing --help)\n" });
     expect(await run(['trace'])).toMatchObject({ code: 2, stderr: "catalyst-tracing: 'trace' needs a subcommand: trace list or trace get (see catalyst-tracing --help)\n" });
     expect(await run(['trace', 'list', '--colour'])).toMatchObject({ code: 2, stderr: 'catalyst-tracing: unknown option --colour (see catalyst-tracing --help)\n' });
     expect(await run(['trace', 'list', '--json=yes'])).toMatchObject({ code: 2, stderr: 'catalyst-tracing: --json does not take a value\n' });

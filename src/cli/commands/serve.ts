@@ -13,6 +13,8 @@ export async function serve(ctx: Ctx): Promise<number> {
   const { style } = ctx;
   // Loaded only here: the decoders and the HTTP server are not needed by any other command.
   const { startReceiver } = await import('../serve/receiver');
+  const { createUiHandler, isLoopbackHost } = await import('../ui/http');
+  const viewer = createUiHandler({ dir: ctx.dir, loopbackOnly: isLoopbackHost(host), onError: (m) => ctx.io.err(`${style.yellow('warning:')} ${terminalSafe(m)}\n`) });
   const ignored = new Set<string>();
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   try {
@@ -21,6 +23,7 @@ export async function serve(ctx: Ctx): Promise<number> {
       port,
       host,
       storeMaxBytes: storeCapBytes(ctx),
+      viewer,
       onPrune: (message) => ctx.io.err(`${style.yellow('note:')} ${message}\n`),
       onBatch: (b) => {
         const services = [...new Set(b.spans.map((s) => s.resource['service.name']).filter((x) => typeof x === 'string'))].map((name) => terminalSafe(name)).join(', ');
@@ -46,8 +49,10 @@ export async function serve(ctx: Ctx): Promise<number> {
     throw error;
   }
 
+  if (!isLoopbackHost(host)) ctx.io.err(`${style.yellow('warning:')} listening on ${host}: anyone who can reach port ${receiver.port} on this machine can send traces and read them in the viewer\n`);
   println(ctx, `${style.bold('catalyst-tracing')} OTLP/HTTP receiver listening on ${style.cyan(receiver.tracesUrl)} (JSON or protobuf, gzip ok)`);
   println(ctx, `writing spans to ${receiver.writer.file}`);
+  println(ctx, `trace viewer: ${style.cyan(`${receiver.baseUrl}/`)}`);
   println(ctx, '');
   println(ctx, 'Point an app at it:');
   println(ctx, `  any OpenTelemetry SDK:  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=${receiver.tracesUrl}`);

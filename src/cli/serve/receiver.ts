@@ -38,6 +38,8 @@ export interface ReceiverOptions {
   onPrune?: (message: string) => void;
   /** The body limits (DEFAULT_BODY_LIMITS where not given); smaller ones let tests reach them cheaply. */
   limits?: Partial<BodyLimits>;
+  /** Answers GET and HEAD requests for paths other than the OTLP ones (the trace viewer). */
+  viewer?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 export interface Receiver {
@@ -103,6 +105,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, writer: StoreWr
   const limit = intake.limits.maxWireBytes;
 
   if (path !== TRACES_PATH && !IGNORED_PATHS.has(path)) {
+    if (opts.viewer && (req.method === 'GET' || req.method === 'HEAD')) return opts.viewer(req, res);
     discard(req, limit);
     return reply(res, 404, 'text/plain; charset=utf-8', Buffer.from(`not found: this receiver takes OTLP traces at POST ${TRACES_PATH}\n`));
   }
