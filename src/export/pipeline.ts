@@ -3,7 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import type { ResolvedConfig } from '../config/types';
-import type { Pipeline } from '../state';
+import { getState, type Pipeline } from '../state';
 import { IdentitySpanProcessor } from '../trace/identity';
 import { hasForeignGlobalProvider, ScopeIntakeProcessor } from '../trace/scope-intake';
 import { BoundedBatchProcessor } from './bounded-batch-processor';
@@ -51,7 +51,10 @@ export interface PipelineStats extends ExportStats {
  */
 export function buildPipeline(config: ResolvedConfig): BuiltPipeline {
   ensureContextManager();
-  if (hasForeignGlobalProvider()) {
+  const host = getState().hostFramework;
+  if (hasForeignGlobalProvider() && host) {
+    debug(`the global tracer provider is ${host}'s; Catalyst is one of its destinations and exports through its own pipeline`);
+  } else if (hasForeignGlobalProvider()) {
     warnOnce('foreign-provider', 'an OpenTelemetry tracer provider is already registered; it is left alone and Catalyst exports its spans through its own pipeline');
   }
 
@@ -92,6 +95,9 @@ export function buildPipeline(config: ResolvedConfig): BuiltPipeline {
     batch,
     localStore,
     otlp,
+    resource,
+    // Straight to the queue: such a span was made, sampled and ended by its own provider.
+    exportFinished: (span) => batch.onEnd(span),
     forceFlush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
     beginExit: () => otlp?.beginExit(),
