@@ -115,7 +115,7 @@ export function usageOf(attributes: Readonly<Attrs>): TokenUsage {
     outputTokens: output,
     totalTokens: num(a['gen_ai.usage.total_tokens']) ?? num(a['ai.usage.totalTokens']),
     cachedInputTokens: num(a['gen_ai.usage.cache_read.input_tokens']) ?? num(a['ai.usage.cachedInputTokens']) ?? num(a['ai.usage.inputTokenDetails.cacheReadTokens']),
-    inputTokenDetails: { cacheWriteTokens: num(a['gen_ai.usage.cache_creation.input_tokens']) ?? num(a['ai.usage.inputTokenDetails.cacheWriteTokens']) },
+    inputTokenDetails: { cacheWriteTokens: num(a['gen_ai.usage.cache_creation.input_tokens']) ?? num(a['gen_ai.usage.cache_write.input_tokens']) ?? num(a['ai.usage.inputTokenDetails.cacheWriteTokens']) },
     reasoningTokens: num(a['gen_ai.usage.reasoning.output_tokens']) ?? num(a['gen_ai.usage.reasoning_tokens']) ?? num(a['ai.usage.reasoningTokens']) ?? num(a['ai.usage.outputTokenDetails.reasoningTokens']),
   });
   return usage;
