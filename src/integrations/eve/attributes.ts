@@ -45,9 +45,9 @@ const KIND_OF_ROLE: Record<EveSpanRole, SpanKindValue> = {
   chain: SpanKindValues.CHAIN,
 };
 
-/** The session a span belongs to: Eve's session (its durable run) id. */
+/** The session a span belongs to: Eve's session (its durable run) id; `gen_ai.conversation.id` is the root session's. */
 export function sessionOf(attributes: Readonly<Attrs>): string | undefined {
-  return str(attributes['agent.run.id']) ?? str(attributes['gen_ai.conversation.id']);
+  return str(attributes['agent.run.id']);
 }
 
 /** One GenAI-convention message part list (`[{ type, content | arguments | response ... }]`) as OpenInference messages. */
@@ -314,7 +314,7 @@ export interface ConvertOptions {
 export function eveSpanAttributes(name: string, attributes: Readonly<Attrs>, options: ConvertOptions): Attrs {
   const role = roleOf(name, attributes);
   const out: Attrs = { [Attr.SPAN_KIND]: KIND_OF_ROLE[role] };
-  const sessionId = sessionOf(attributes) ?? options.sessionId;
+  const sessionId = sessionOf(attributes) ?? options.sessionId ?? str(attributes['gen_ai.conversation.id']);
   if (sessionId) out[Attr.SESSION_ID] = sessionId;
   let meta: Obj = {};
   if (role === 'agent') {
