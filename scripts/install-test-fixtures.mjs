@@ -6,7 +6,7 @@
 // skip there) unless CATALYST_TEST_NODE names a newer node to run them with.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,6 +36,8 @@ for (const name of existsSync(base) ? readdirSync(base) : []) {
   if (installed(dir)) continue;
   const started = Date.now();
   console.log(`install-test-fixtures: ${name}: npm ci ...`);
-  execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
+  // npm runs on the first node in PATH: the newer node the tests name, so an SDK's engines check sees it.
+  const env = process.env.CATALYST_TEST_NODE ? { ...process.env, PATH: `${dirname(process.env.CATALYST_TEST_NODE)}${delimiter}${process.env.PATH ?? ''}` } : process.env;
+  execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit', env });
   console.log(`install-test-fixtures: ${name}: installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -16,6 +16,14 @@ export interface Pipeline {
   provider: import('@opentelemetry/sdk-trace-base').BasicTracerProvider;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
+  /**
+   * Queues a span finished by another provider (a framework that owns its own
+   * OTel pipeline, converted to OpenInference) for export with ours. Optional:
+   * a copy of the package older than this field builds pipelines without it.
+   */
+  exportFinished?(span: import('@opentelemetry/sdk-trace-base').ReadableSpan): void;
+  /** The resource our spans carry (service name, distro, OTEL_RESOURCE_ATTRIBUTES), for such converted spans. */
+  resource?: import('@opentelemetry/resources').Resource;
 }
 
 export interface AgentState {
@@ -33,6 +41,12 @@ export interface AgentState {
   readonly installResults: Map<string, InstallResult>;
   /** Streams whose spans are still open; ended at shutdown so none is lost. */
   readonly openSpans: Set<{ end(reason: string): void }>;
+  /**
+   * A framework that owns the global tracer provider and takes our converter
+   * as one of its destinations (Eve): its provider is expected, not a sign the
+   * app set up OpenTelemetry of its own. Set by that integration's entry.
+   */
+  hostFramework?: string;
   /** Frameworks' maps from their current run to our span (see trace/parent-context.ts); optional because older copies made state without it. */
   parentResolvers?: Map<string, ParentResolver>;
 }

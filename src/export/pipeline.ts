@@ -6,7 +6,7 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { loadDefaultConfig } from '@opentelemetry/sdk-trace-base/build/esm/config';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import type { ResolvedConfig } from '../config/types';
-import type { Pipeline } from '../state';
+import { getState, type Pipeline } from '../state';
 import { IdentitySpanProcessor } from '../trace/identity';
 import { hasForeignGlobalProvider, ScopeIntakeProcessor } from '../trace/scope-intake';
 import { BoundedBatchProcessor } from './bounded-batch-processor';
@@ -55,7 +55,10 @@ export interface PipelineStats extends ExportStats {
  */
 export function buildPipeline(config: ResolvedConfig): BuiltPipeline {
   ensureContextManager();
-  if (hasForeignGlobalProvider()) {
+  const host = getState().hostFramework;
+  if (hasForeignGlobalProvider() && host) {
+    debug(`the global tracer provider is ${host}'s; Catalyst is one of its destinations and exports through its own pipeline`);
+  } else if (hasForeignGlobalProvider()) {
     warnOnce('foreign-provider', 'an OpenTelemetry tracer provider is already registered; it is left alone and Catalyst exports its spans through its own pipeline');
   }
 
@@ -99,6 +102,9 @@ export function buildPipeline(config: ResolvedConfig): BuiltPipeline {
     batch,
     localStore,
     otlp,
+    resource,
+    // Straight to the queue: such a span was made, sampled and ended by its own provider.
+    exportFinished: (span) => batch.onEnd(span),
     forceFlush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
     beginExit: () => otlp?.beginExit(),

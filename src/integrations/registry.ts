@@ -132,6 +132,16 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     files: ['api/resources/conversationalAi/conversation/Conversation', 'api/resources/conversationalAi/conversation/ClientTools'],
     load: () => require('./elevenlabs-js/patch').elevenlabsJsPatcher,
   },
+  {
+    name: 'eve',
+    packageName: 'eve',
+    supportedMajors: [0],
+    // Eve bundles itself and `ai` into its build output, so no hook sees them load: `files` is empty and the
+    // hooks never look for it. The app's instrumentation file (@catalyst/tracing/eve) hands the patch a slot
+    // in Eve's own span pipeline instead; the entry makes the name known to configuration and installResults.
+    files: [],
+    load: () => require('./eve/patch').evePatcher,
+  },
 ];
 
 export function integrationNames(): string[] {
