@@ -25,7 +25,7 @@ if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json'), '--declarationDir', join(dist, 'types')], { stdio: 'inherit', cwd: root });
 }
 
-const SDK_PACKAGES = ['openai', 'openai/*', '@anthropic-ai/*', '@langchain/*', 'langchain', 'langchain/*', 'ai', 'ai/*', '@ai-sdk/*', '@openai/*', '@mariozechner/*', 'langsmith', 'langsmith/*', '@elevenlabs/*'];
+const SDK_PACKAGES = ['openai', 'openai/*', '@anthropic-ai/*', '@langchain/*', 'langchain', 'langchain/*', 'ai', 'ai/*', '@ai-sdk/*', '@openai/*', '@mariozechner/*', 'langsmith', 'langsmith/*', '@elevenlabs/*', '@livekit/*'];
 
 const entries = {
   register: 'register.ts',
@@ -42,6 +42,7 @@ const entries = {
   'claude-agent-sdk': 'src/integrations/claude-agent-sdk/index.ts',
   langsmith: 'src/integrations/langsmith/index.ts',
   elevenlabs: 'src/integrations/elevenlabs/index.ts',
+  'livekit-agents': 'src/integrations/livekit-agents/index.ts',
   cli: 'src/cli/main.ts',
 };
 
