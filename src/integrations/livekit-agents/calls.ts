@@ -1,8 +1,9 @@
-import { context, SpanStatusCode, type Context, type SpanOptions, type Span as ApiSpan } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace, type Attributes, type Context, type SpanOptions, type Span as ApiSpan } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/sdk-trace-base';
 import { Attr } from '../../semconv/attr';
 import { livePipeline } from '../../state';
 import { safely } from '../../instrumentation/safe';
+import { getIdentity, withIdentity } from '../../trace/identity';
 import { registerParentResolver } from '../../trace/parent-context';
 import { hasForeignGlobalProvider, intakeTracer, registerScopeRule, takeAttributes } from '../../trace/scope-intake';
 import { writeAttributes } from '../../trace/write';
@@ -12,6 +13,22 @@ import type { LiveKitProcessor, TracerOwner } from './owner';
 
 /** The owner of each span our pipeline made for LiveKit, for its processors at the end. */
 const owners = new WeakMap<object, TracerOwner>();
+
+/** The identity (agentSpan, withSession...) each LiveKit span started in, for the spans LiveKit starts under it. */
+const identities = new WeakMap<object, Attributes>();
+
+/**
+ * LiveKit starts some spans in a context it builds from its parent span alone
+ * (`on_enter` under `start_agent_activity`), which drops the identity an
+ * agentSpan around the session put in the context: it is taken from the
+ * parent span then, so every span of the session carries it.
+ */
+function withParentIdentity(ctx: Context): Context {
+  if (getIdentity(ctx)) return ctx;
+  const parent = trace.getSpan(ctx);
+  const identity = parent && identities.get(parent);
+  return identity ? withIdentity(ctx, identity) : ctx;
+}
 
 let registered = false;
 
@@ -37,27 +54,31 @@ export function startLiveKitSpan(owner: TracerOwner, version: string | undefined
     ensureRule();
     const pipeline = livePipeline();
     const viaIntake = pipeline !== undefined && owner.ctx.getTracer() === pipeline.tracer;
-    if (!viaIntake) return convertAtEnd(owner.ctx.getTracer().startSpan(name, options, ctx));
-    const span = intakeTracer(LIVEKIT_SCOPE, version).startSpan(name, options, ctx);
-    if (hasForeignGlobalProvider() || !span.isRecording()) return span;
-    markOurs(span);
+    const tracer = viaIntake ? intakeTracer(LIVEKIT_SCOPE, version) : owner.ctx.getTracer();
+    const parent = withParentIdentity(ctx ?? context.active());
+    const span = tracer.startSpan(name, options, parent);
+    const identity = getIdentity(parent);
+    if (identity) identities.set(span, identity);
+    // Under an app's own global provider the span is the app's, as it would be without us.
+    if (!span.isRecording() || (viaIntake && hasForeignGlobalProvider())) return span;
+    if (viaIntake) markOurs(span);
+    else convertAtEnd(span);
     if (owner.processors.length > 0) {
       owners.set(span, owner);
-      for (const p of owner.processors) safely('livekit-agents.processor', () => p.onStart?.(span, ctx ?? context.active()));
+      for (const p of owner.processors) safely('livekit-agents.processor', () => p.onStart?.(span, parent));
     }
     return span;
   });
 }
 
 /** A span of a provider we do not own: converted just before it ends, while it can still be written. */
-function convertAtEnd(span: ApiSpan): ApiSpan {
-  if (!span.isRecording() || typeof (span as Partial<Span>).attributes !== 'object') return span;
+function convertAtEnd(span: ApiSpan): void {
+  if (typeof (span as Partial<Span>).attributes !== 'object') return;
   const end = span.end;
   span.end = function (this: ApiSpan, endTime) {
     safely('livekit-agents.convert', () => convertLiveKitSpan(span as unknown as Span));
     return end.call(this, endTime);
   };
-  return span;
 }
 
 /**

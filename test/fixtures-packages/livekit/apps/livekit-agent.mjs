@@ -64,7 +64,7 @@ async function converse() {
 let events;
 if (process.env.AGENT_SPAN) {
   const { agentSpan } = await import(`${process.env.CATALYST_DIST}/esm/index.mjs`);
-  events = await agentSpan({ name: 'concierge', id: 'agent-7', sessionId: 'sess-42' }, () => converse());
+  events = await agentSpan({ name: 'concierge', agentId: 'agent-7', sessionId: 'sess-42' }, () => converse());
 } else {
   events = await converse();
 }
