@@ -26,7 +26,7 @@ if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json'), '--declarationDir', join(dist, 'types')], { stdio: 'inherit', cwd: root });
 }
 
-const SDK_PACKAGES = ['openai', 'openai/*', '@anthropic-ai/*', '@langchain/*', 'langchain', 'langchain/*', 'ai', 'ai/*', '@ai-sdk/*', '@openai/*', '@mariozechner/*', 'langsmith', 'langsmith/*', '@elevenlabs/*', 'eve', 'eve/*'];
+const SDK_PACKAGES = ['openai', 'openai/*', '@anthropic-ai/*', '@langchain/*', 'langchain', 'langchain/*', 'ai', 'ai/*', '@ai-sdk/*', '@openai/*', '@mariozechner/*', 'langsmith', 'langsmith/*', '@elevenlabs/*', 'eve', 'eve/*', '@livekit/*'];
 
 const entries = {
   register: 'register.ts',
@@ -44,6 +44,7 @@ const entries = {
   langsmith: 'src/integrations/langsmith/index.ts',
   elevenlabs: 'src/integrations/elevenlabs/index.ts',
   eve: 'src/integrations/eve/index.ts',
+  'livekit-agents': 'src/integrations/livekit-agents/index.ts',
   cli: 'src/cli/main.ts',
 };
 

@@ -142,6 +142,17 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     files: [],
     load: () => require('./eve/patch').evePatcher,
   },
+  {
+    name: 'livekit-agents',
+    aliases: ['livekit', 'liveKitAgents'],
+    // No wrapping: LiveKit traces itself through one tracer whose provider its telemetry module takes
+    // (setTracerProvider); the patch hands it ours when that module loads (.js and .cjs builds). The main entry
+    // is not hooked: it is a long list of `export *`.
+    packageName: '@livekit/agents',
+    supportedMajors: [1],
+    files: ['dist/telemetry/traces'],
+    load: () => require('./livekit-agents/patch').livekitAgentsPatcher,
+  },
 ];
 
 export function integrationNames(): string[] {
