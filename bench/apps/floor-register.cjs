@@ -4,8 +4,10 @@
 // ours), with nothing of ours in the way: the async context manager, one span
 // started, its attributes set from a ready-made object (no mapping, no JSON),
 // the call run in its context, the span ended when the call settles, OTel's
-// batch processor and its OTLP/protobuf exporter. No per-chunk work for
-// streams. A tracer cannot cost less than this and record the same span.
+// batch processor and its OTLP/protobuf exporter (BENCH_FLOOR_EXPORT=none:
+// spans ended into a processor that drops them, the span code alone). No
+// per-chunk work for streams. A tracer cannot cost less than this and record
+// the same span.
 'use strict';
 const { context, trace } = require('@opentelemetry/api');
 const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
@@ -14,7 +16,9 @@ const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto'
 const ATTRIBUTES = require('./floor-attributes.json');
 
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
+const dropAll = { onStart() {}, onEnd() {}, forceFlush: () => Promise.resolve(), shutdown: () => Promise.resolve() };
+const processor = process.env.BENCH_FLOOR_EXPORT === 'none' ? dropAll : new BatchSpanProcessor(new OTLPTraceExporter());
+const provider = new BasicTracerProvider({ spanProcessors: [processor] });
 const tracer = provider.getTracer('floor');
 
 const { OpenAI } = require('openai');
