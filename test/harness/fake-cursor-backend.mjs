@@ -72,6 +72,10 @@ export async function startFakeCursorBackend(options) {
   /** @type {Map<string, { res: import('node:http').ServerResponse, waiters: { id: number, resolve: () => void }[], execResults: Set<number> }>} */
   const runs = new Map();
 
+  /** Client messages that came before their run's stream opened (the SDK sends both at once). */
+  /** @type {Map<string, any[]>} */
+  const early = new Map();
+
   /** @param {string} prompt */
   const scriptFor = (prompt) => scripts.find((s) => s.prompt !== undefined && prompt.includes(s.prompt)) ?? scripts.find((s) => s.prompt === undefined);
 
@@ -92,11 +96,14 @@ export async function startFakeCursorBackend(options) {
     }
   }
 
-  /** @param {string} requestId @param {any} message */
-  function onClientMessage(requestId, message) {
-    clientMessages.push(plain(message));
+  /** @param {string} requestId @param {any} message @param {boolean} [replayed] */
+  function onClientMessage(requestId, message, replayed = false) {
+    if (!replayed) clientMessages.push(plain(message));
     const run = runs.get(requestId);
-    if (!run) return;
+    if (!run) {
+      early.set(requestId, [...(early.get(requestId) ?? []), message]);
+      return;
+    }
     if (message.runRequest) {
       const prompt = message.runRequest.action?.userMessageAction?.userMessage?.text ?? '';
       const script = scriptFor(prompt);
@@ -130,6 +137,8 @@ export async function startFakeCursorBackend(options) {
         res.writeHead(200, { 'content-type': 'application/connect+proto' });
         runs.set(requestId, { res, waiters: [], execResults: new Set() });
         res.on('close', () => runs.delete(requestId));
+        for (const message of early.get(requestId) ?? []) onClientMessage(requestId, message, true);
+        early.delete(requestId);
       } else if (path === '/aiserver.v1.BidiService/BidiAppend') {
         const append = /** @type {any} */ (AppendRequest.decode(body));
         const bytes = append.data ? Buffer.from(append.data, 'hex') : Buffer.from(append.dataBinary ?? []);

@@ -1,0 +1,49 @@
+// The runs every Cursor SDK test app makes, given the SDK module (the ESM
+// namespace or the CommonJS exports), against the loopback fake backend
+// (CURSOR_BACKEND_URL): a run with the app's in-process tool `add` read through
+// stream() and then wait(), the same run read through wait() alone, and a run
+// the backend rejects. It returns what the app saw, to compare with an
+// untraced run (ids and durations left out: they differ from run to run).
+const API_KEY = 'crsr_test_key_5d1f0c9e8b7a';
+
+/** @param {any} sdk */
+module.exports = async function runAll(sdk) {
+  sdk.configureCursorSdk({ local: { useHttp1ForAgent: true } });
+  const executed = [];
+  const agent = await sdk.Agent.create({
+    apiKey: API_KEY,
+    model: { id: 'composer-1' },
+    local: {
+      cwd: process.cwd(),
+      enableAgentRetries: false,
+      customTools: {
+        add: {
+          description: 'Adds two numbers',
+          inputSchema: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] },
+          execute: (args) => (executed.push(args), String(args.a + args.b)),
+        },
+      },
+    },
+  });
+  const plain = (r) => ({ status: r.status, result: r.result, error: r.error, model: r.model, usage: r.usage });
+  const out = { agentId: typeof agent.agentId, executed };
+
+  // Read through stream(), with the app's own onDelta and onStep.
+  const deltas = [];
+  const steps = [];
+  const streamed = await agent.send('What is 2 + 3?', { onDelta: ({ update }) => void deltas.push(update.type), onStep: ({ step }) => void steps.push(step.type) });
+  const seen = [];
+  for await (const m of streamed.stream()) seen.push(m.type === 'status' ? `status/${m.status}` : m.type === 'tool_call' ? `tool_call/${m.status}` : m.type);
+  out.streamed = { seen, deltas, steps, result: plain(await streamed.wait()) };
+
+  // Read through wait() alone, with no callbacks of the app's.
+  const waited = await agent.send('What is 2 + 3?');
+  out.waited = plain(await waited.wait());
+
+  // Rejected by the backend: wait() and stream() say so, neither throws.
+  const rejected = await agent.send('REJECT this run');
+  const rejectedSeen = [];
+  for await (const m of rejected.stream()) rejectedSeen.push(m.type === 'status' ? `status/${m.status}` : m.type);
+  out.rejected = { seen: rejectedSeen, result: plain(await rejected.wait()) };
+  return out;
+};
