@@ -22,8 +22,8 @@ const CJS_APP = join(FIXTURE, 'apps/cursor-app.cjs');
 const API_KEY = 'crsr_test_key_5d1f0c9e8b7a';
 const OK = 1;
 const ERROR = 2;
-/** Per app: three runs (three AGENT spans) and one tool call in each of the two that reach the model. */
-const SPANS = 5;
+/** Per app: four runs (four AGENT spans) and one tool call in each of the three that reach the model. */
+const SPANS = 7;
 
 describe.skipIf(TOO_OLD)('Cursor SDK', () => {
   /** @type {any} */ let backend;
@@ -55,7 +55,7 @@ describe.skipIf(TOO_OLD)('Cursor SDK', () => {
 
   beforeAll(async () => {
     execFileSync(process.execPath, [join(ROOT, 'scripts/install-test-fixtures.mjs'), 'cursor'], { stdio: 'inherit', env: { ...process.env, CATALYST_TEST_NODE: process.env.CATALYST_TEST_NODE ?? process.execPath } });
-    backend = await startFakeCursorBackend({ scripts: ['run-tool.json', 'run-rejected.json'] });
+    backend = await startFakeCursorBackend({ scripts: ['run-tool.json', 'run-tool-error.json', 'run-rejected.json'] });
     collector = await startCollector();
     home = mkdtempSync(join(tmpdir(), 'catalyst-cursor-'));
     runs.baseline = await run(ESM_APP, 'none', {}, 0);
@@ -82,7 +82,8 @@ describe.skipIf(TOO_OLD)('Cursor SDK', () => {
     expect(out.streamed.deltas).toContain('tool-call-started');
     expect(out.streamed.steps.length).toBeGreaterThan(0);
     expect(out.rejected.result).toMatchObject({ status: 'error', error: { message: '[resource_exhausted] Usage limit reached for this API key' } });
-    expect(out.executed).toEqual([{ a: 2, b: 3 }, { a: 2, b: 3 }]);
+    expect(out.executed).toEqual([{ a: 2, b: 3 }, { a: 2, b: 3 }, { a: 1, b: 0 }]);
+    expect(out.failing.seen.at(-1)).toEqual({ name: 'mcp', status: 'completed', result: { status: 'error', error: { message: 'Division by zero' } } });
     for (const name of ['esm', 'cjs', 'explicit', 'appGlobal', 'oursGlobal']) {
       const { appSpans, ...rest } = runs[name].out;
       expect(rest, name).toEqual(out);
@@ -93,9 +94,9 @@ describe.skipIf(TOO_OLD)('Cursor SDK', () => {
     for (const name of ['esm', 'cjs', 'explicit']) {
       const { spans } = runs[name];
       const tree = spanTree(spans);
-      expect(agents(spans), `${name}\n${tree}`).toHaveLength(3);
+      expect(agents(spans), `${name}\n${tree}`).toHaveLength(4);
       expect(spans, `${name}\n${tree}`).toHaveLength(SPANS);
-      const ok = agents(spans).filter((s) => s.status.code === OK);
+      const ok = agents(spans).filter((s) => s.status.code === OK && s.attributes['input.value'] === 'What is 2 + 3?');
       expect(ok, `${name}\n${tree}`).toHaveLength(2);
       for (const s of ok) {
         expect(s.parentSpanId).toBeUndefined();
@@ -126,15 +127,28 @@ describe.skipIf(TOO_OLD)('Cursor SDK', () => {
     for (const name of ['esm', 'cjs', 'explicit']) {
       const { spans } = runs[name];
       const t = tools(spans);
-      expect(t, `${name}\n${spanTree(spans)}`).toHaveLength(2);
-      const parents = new Set(t.map((s) => s.parentSpanId));
-      expect([...parents].sort()).toEqual(agents(spans).filter((s) => s.status.code === OK).map((s) => s.spanId).sort());
-      for (const s of t) {
+      expect(t, `${name}\n${spanTree(spans)}`).toHaveLength(3);
+      expect(t.map((s) => s.parentSpanId).sort()).toEqual(agents(spans).filter((s) => s.status.code === OK).map((s) => s.spanId).sort());
+      for (const s of t.filter((s) => s.name === 'add')) {
         expect(s.name).toBe('add');
         expect(s.status.code).toBe(OK);
         expect(s.attributes).toMatchObject({ 'tool.name': 'add', 'tool_call.id': 'call_add_1', 'output.value': '5' });
         expect(JSON.parse(s.attributes['input.value'])).toEqual({ a: 2, b: 3 });
       }
+      expect(t.filter((s) => s.name === 'add')).toHaveLength(2);
+    }
+  });
+
+  it('a failed tool call is an ERROR TOOL span with the reason; its run, which answered, is OK', () => {
+    for (const name of ['esm', 'cjs', 'explicit']) {
+      const { spans } = runs[name];
+      const failed = tools(spans).filter((s) => s.name === 'divide');
+      expect(failed, `${name}\n${spanTree(spans)}`).toHaveLength(1);
+      expect(failed[0].status).toMatchObject({ code: ERROR, message: 'Division by zero' });
+      expect(failed[0].attributes).toMatchObject({ 'tool.name': 'divide', 'tool_call.id': 'call_divide_1', 'output.value': 'Division by zero' });
+      const run = agents(spans).find((s) => s.spanId === failed[0].parentSpanId);
+      expect(run?.status.code).toBe(OK);
+      expect(run?.attributes).toMatchObject({ 'input.value': 'What is 1 / 0?', 'output.value': '1 / 0 has no answer.', 'agent.tool_call_count': 1, 'llm.token_count.total': 99 });
     }
   });
 
@@ -154,7 +168,7 @@ describe.skipIf(TOO_OLD)('Cursor SDK', () => {
     for (const name of ['esm', 'cjs', 'explicit', 'appGlobal', 'oursGlobal']) {
       const { spans } = runs[name];
       expect(spans.filter((s) => s.scope.name === 'context-tracer' || s.name === 'agent.request.attempt'), `${name}\n${spanTree(spans)}`).toEqual([]);
-      expect(agents(spans), name).toHaveLength(3);
+      expect(agents(spans), name).toHaveLength(4);
     }
   });
 

@@ -156,7 +156,7 @@ export function toolEndAttributes(toolCall: unknown): Attrs {
   if (!result) return {};
   const value = result.status === 'error' ? result.error : result.value;
   if (value === undefined) return {};
-  const text = typeof value === 'string' ? value : contentText(value);
+  const text = typeof value === 'string' ? value : result.status === 'error' && isObj(value) && str(value.message) !== undefined ? (value.message as string) : contentText(value);
   return text !== undefined ? { [Attr.OUTPUT_VALUE]: text, [Attr.OUTPUT_MIME_TYPE]: MimeTypes.TEXT } : { [Attr.OUTPUT_VALUE]: safeJson(value), [Attr.OUTPUT_MIME_TYPE]: MimeTypes.JSON };
 }
 

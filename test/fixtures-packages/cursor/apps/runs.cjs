@@ -1,8 +1,9 @@
 // The runs every Cursor SDK test app makes, given the SDK module (the ESM
 // namespace or the CommonJS exports), against the loopback fake backend
 // (CURSOR_BACKEND_URL): a run with the app's in-process tool `add` read through
-// stream() and then wait(), the same run read through wait() alone, and a run
-// the backend rejects. It returns what the app saw, to compare with an
+// stream() and then wait(), the same run read through wait() alone, a run
+// whose tool call fails (the app's tool `divide` throws), and a run the
+// backend rejects. It returns what the app saw, to compare with an
 // untraced run (ids and durations left out: they differ from run to run).
 const API_KEY = 'crsr_test_key_5d1f0c9e8b7a';
 
@@ -22,6 +23,15 @@ module.exports = async function runAll(sdk) {
           inputSchema: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] },
           execute: (args) => (executed.push(args), String(args.a + args.b)),
         },
+        divide: {
+          description: 'Divides a by b',
+          inputSchema: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] },
+          execute: (args) => {
+            executed.push(args);
+            if (args.b === 0) throw new Error('Division by zero');
+            return String(args.a / args.b);
+          },
+        },
       },
     },
   });
@@ -39,6 +49,12 @@ module.exports = async function runAll(sdk) {
   // Read through wait() alone, with no callbacks of the app's.
   const waited = await agent.send('What is 2 + 3?');
   out.waited = plain(await waited.wait());
+
+  // A tool call that fails (the app's tool throws), read through stream().
+  const failing = await agent.send('What is 1 / 0?');
+  const failingSeen = [];
+  for await (const m of failing.stream()) if (m.type === 'tool_call') failingSeen.push({ name: m.name, status: m.status, result: m.result });
+  out.failing = { seen: failingSeen, result: plain(await failing.wait()) };
 
   // Rejected by the backend: wait() and stream() say so, neither throws.
   const rejected = await agent.send('REJECT this run');
