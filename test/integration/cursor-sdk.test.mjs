@@ -136,6 +136,12 @@ describe.skipIf(TOO_OLD)('Cursor SDK', () => {
         expect(JSON.parse(s.attributes['input.value'])).toEqual({ a: 2, b: 3 });
       }
       expect(t.filter((s) => s.name === 'add')).toHaveLength(2);
+      // A run read only after it finished still holds its tool call: the span is dated from send().
+      for (const s of t) {
+        const parent = agents(spans).find((a) => a.spanId === s.parentSpanId);
+        expect(BigInt(s.startTimeUnixNano) >= BigInt(parent.startTimeUnixNano), name).toBe(true);
+        expect(BigInt(s.endTimeUnixNano) <= BigInt(parent.endTimeUnixNano), name).toBe(true);
+      }
     }
   });
 

@@ -151,8 +151,14 @@ function begin(run: unknown): void {
   t.release = trackOpenSpan(span);
   writeAttributes(span, runStartAttributes(t.start));
   for (const entry of t.tools.values()) openTool(t, entry);
-  const waited = (run as { wait: () => Promise<unknown> }).wait();
-  waited.then(
+  let waited: unknown;
+  try {
+    waited = (run as { wait: () => unknown }).wait();
+  } catch (error) {
+    endUnknown(t, error);
+    return;
+  }
+  Promise.resolve(waited).then(
     (result) => safely('cursor-sdk.end', () => endRun(t, result)),
     (error: unknown) => safely('cursor-sdk.end', () => endUnknown(t, error)),
   );

@@ -46,8 +46,12 @@ module.exports = async function runAll(sdk) {
   for await (const m of streamed.stream()) seen.push(m.type === 'status' ? `status/${m.status}` : m.type === 'tool_call' ? `tool_call/${m.status}` : m.type);
   out.streamed = { seen, deltas, steps, result: plain(await streamed.wait()) };
 
-  // Read through wait() alone, with no callbacks of the app's.
+  // Read through wait() alone, with no callbacks of the app's, and only once the run has finished:
+  // everything it did happened before the app first touched it.
   const waited = await agent.send('What is 2 + 3?');
+  await new Promise((resolve) => {
+    const off = waited.onDidChangeStatus((status) => status !== 'running' && (off(), resolve()));
+  });
   out.waited = plain(await waited.wait());
 
   // A tool call that fails (the app's tool throws), read through stream().
