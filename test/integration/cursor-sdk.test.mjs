@@ -33,14 +33,14 @@ describe.skipIf(TOO_OLD)('Cursor SDK', () => {
   /** @type {Record<string, { out: any, spans: any[], stderr: string }>} */
   const runs = {};
 
-  /** @param {string} script @param {'import' | 'require' | 'none'} preload @param {Record<string, string>} [extraEnv] @param {number} [spans] */
-  async function run(script, preload, extraEnv = {}, spans = SPANS) {
+  /** @param {string} script @param {'import' | 'require' | 'none'} preload @param {Record<string, string>} [extraEnv] @param {number} [spans] @param {string} [cwd] */
+  async function run(script, preload, extraEnv = {}, spans = SPANS, cwd = home) {
     collector.reset();
     const result = await runChild({
       script,
       preload,
       registerPath: preload === 'none' ? undefined : join(dist, preload === 'import' ? 'esm/register.mjs' : 'register.js'),
-      cwd: home,
+      cwd,
       timeoutMs: 60_000,
       env: { HOME: home, CURSOR_BACKEND_URL: backend.url, CATALYST_OTLP_ENDPOINT: collector.url, CATALYST_DIST: dist, ...extraEnv },
     });
@@ -64,6 +64,9 @@ describe.skipIf(TOO_OLD)('Cursor SDK', () => {
     runs.explicit = await run(ESM_APP, 'none', { EXPLICIT: '1' });
     runs.appGlobal = await run(ESM_APP, 'import', { GLOBAL: 'app' });
     runs.oursGlobal = await run(ESM_APP, 'import', { GLOBAL: 'ours' });
+    // setup() finds the SDK from the app's working directory, as an app started in its own folder would.
+    runs.setup = await run(CJS_APP, 'none', { MODE: 'setup' }, SPANS, FIXTURE);
+    runs.provider = await run(CJS_APP, 'none', { MODE: 'provider' }, 0);
   }, 240_000);
   afterAll(async () => {
     await backend?.close();
@@ -84,14 +87,14 @@ describe.skipIf(TOO_OLD)('Cursor SDK', () => {
     expect(out.rejected.result).toMatchObject({ status: 'error', error: { message: '[resource_exhausted] Usage limit reached for this API key' } });
     expect(out.executed).toEqual([{ a: 2, b: 3 }, { a: 2, b: 3 }, { a: 1, b: 0 }]);
     expect(out.failing.seen.at(-1)).toEqual({ name: 'mcp', status: 'completed', result: { status: 'error', error: { message: 'Division by zero' } } });
-    for (const name of ['esm', 'cjs', 'explicit', 'appGlobal', 'oursGlobal']) {
+    for (const name of ['esm', 'cjs', 'explicit', 'appGlobal', 'oursGlobal', 'setup', 'provider']) {
       const { appSpans, ...rest } = runs[name].out;
       expect(rest, name).toEqual(out);
     }
   });
 
   it('one AGENT span per run, read through stream() or wait(), with the agent, run, model, prompt, answer, counts and usage', () => {
-    for (const name of ['esm', 'cjs', 'explicit']) {
+    for (const name of ['esm', 'cjs', 'explicit', 'setup']) {
       const { spans } = runs[name];
       const tree = spanTree(spans);
       expect(agents(spans), `${name}\n${tree}`).toHaveLength(4);
@@ -124,7 +127,7 @@ describe.skipIf(TOO_OLD)('Cursor SDK', () => {
   });
 
   it('each tool call is a TOOL child of its run: the custom tool by its own name, its call id, arguments and result', () => {
-    for (const name of ['esm', 'cjs', 'explicit']) {
+    for (const name of ['esm', 'cjs', 'explicit', 'setup']) {
       const { spans } = runs[name];
       const t = tools(spans);
       expect(t, `${name}\n${spanTree(spans)}`).toHaveLength(3);
@@ -146,7 +149,7 @@ describe.skipIf(TOO_OLD)('Cursor SDK', () => {
   });
 
   it('a failed tool call is an ERROR TOOL span with the reason; its run, which answered, is OK', () => {
-    for (const name of ['esm', 'cjs', 'explicit']) {
+    for (const name of ['esm', 'cjs', 'explicit', 'setup']) {
       const { spans } = runs[name];
       const failed = tools(spans).filter((s) => s.name === 'divide');
       expect(failed, `${name}\n${spanTree(spans)}`).toHaveLength(1);
@@ -159,7 +162,7 @@ describe.skipIf(TOO_OLD)('Cursor SDK', () => {
   });
 
   it('a rejected run is ERROR with cursor.run_status=error and the reason, while the app gets the same result as untraced', () => {
-    for (const name of ['esm', 'cjs', 'explicit']) {
+    for (const name of ['esm', 'cjs', 'explicit', 'setup']) {
       const failed = agents(runs[name].spans).filter((s) => s.status.code === ERROR);
       expect(failed, name).toHaveLength(1);
       expect(failed[0].status.message).toBe('[resource_exhausted] Usage limit reached for this API key');
@@ -176,6 +179,11 @@ describe.skipIf(TOO_OLD)('Cursor SDK', () => {
       expect(spans.filter((s) => s.scope.name === 'context-tracer' || s.name === 'agent.request.attempt'), `${name}\n${spanTree(spans)}`).toEqual([]);
       expect(agents(spans), name).toHaveLength(4);
     }
+  });
+
+  it('installCursorSdkInstrumentation(provider) sends the spans to the app’s own provider', () => {
+    expect(runs.provider.spans).toHaveLength(0);
+    expect(runs.provider.out.appSpans).toEqual(['Cursor Agent Run:AGENT', 'Cursor Agent Run:AGENT', 'Cursor Agent Run:AGENT', 'Cursor Agent Run:AGENT', 'add:TOOL', 'add:TOOL', 'divide:TOOL']);
   });
 
   it('neither the API key nor the access token reaches a span, and nothing goes to stderr', () => {

@@ -15,7 +15,8 @@ module.exports = async function runAll(sdk) {
     apiKey: API_KEY,
     model: { id: 'composer-1' },
     local: {
-      cwd: process.cwd(),
+      // The test's scratch home: the agent scans its workspace for rules, never this package's folder.
+      cwd: process.env.HOME,
       enableAgentRetries: false,
       customTools: {
         add: {
