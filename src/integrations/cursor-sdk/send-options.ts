@@ -32,8 +32,9 @@ export function withDeltaListener(options: unknown, listener: DeltaListener): un
   // A frozen or non-configurable onDelta cannot be reported differently through a Proxy: leave it alone.
   if ((own && !own.configurable) || !Object.isExtensible(options)) return options;
   return new Proxy(options, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver);
+    get(target, key) {
+      // The app's object as `this`, as untraced: a getter of its own sees no Proxy.
+      const value = Reflect.get(target, key);
       return key === 'onDelta' ? combined(listener, value) : value;
     },
     has(target, key) {
