@@ -92,9 +92,11 @@ describe("send()'s options with our update listener", () => {
 
   it("runs the app's getters exactly as often as the SDK reads them, spread included", () => {
     let reads = 0;
+    const seenThis: unknown[] = [];
     const options = {
       get model() {
         reads++;
+        seenThis.push(this);
         return { id: 'composer-1' };
       },
     };
@@ -105,6 +107,9 @@ describe("send()'s options with our update listener", () => {
     expect(typeof copy.onDelta).toBe('function');
     expect('onDelta' in proxied).toBe(true);
     expect(Object.keys(options)).toEqual(['model']);
+    expect(proxied.model).toEqual({ id: 'composer-1' });
+    expect(seenThis).toEqual([options, options]);
+    expect(seenThis[1]).toBe(options);
   });
 
   it('adds options where there were none; leaves a frozen object or a non-object alone', () => {
