@@ -26,7 +26,7 @@ if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json'), '--declarationDir', join(dist, 'types')], { stdio: 'inherit', cwd: root });
 }
 
-const SDK_PACKAGES = ['openai', 'openai/*', '@anthropic-ai/*', '@langchain/*', 'langchain', 'langchain/*', 'ai', 'ai/*', '@ai-sdk/*', '@openai/*', '@mariozechner/*', 'langsmith', 'langsmith/*', '@elevenlabs/*', 'eve', 'eve/*', '@livekit/*'];
+const SDK_PACKAGES = ['openai', 'openai/*', '@anthropic-ai/*', '@langchain/*', 'langchain', 'langchain/*', 'ai', 'ai/*', '@ai-sdk/*', '@openai/*', '@mariozechner/*', 'langsmith', 'langsmith/*', '@elevenlabs/*', 'eve', 'eve/*', '@livekit/*', '@cursor/*'];
 
 const entries = {
   register: 'register.ts',
@@ -41,6 +41,7 @@ const entries = {
   'pi-ai': 'src/integrations/pi-ai/index.ts',
   'pi-agent-core': 'src/integrations/pi-agent-core/index.ts',
   'claude-agent-sdk': 'src/integrations/claude-agent-sdk/index.ts',
+  'cursor-sdk': 'src/integrations/cursor-sdk/index.ts',
   langsmith: 'src/integrations/langsmith/index.ts',
   elevenlabs: 'src/integrations/elevenlabs/index.ts',
   eve: 'src/integrations/eve/index.ts',

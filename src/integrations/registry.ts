@@ -153,6 +153,16 @@ export const INTEGRATIONS: readonly IntegrationSpec[] = [
     files: ['dist/telemetry/traces'],
     load: () => require('./livekit-agents/patch').livekitAgentsPatcher,
   },
+  {
+    name: 'cursor-sdk',
+    aliases: ['cursorSdk'],
+    packageName: '@cursor/sdk',
+    supportedMajors: [1],
+    // Node >= 22.13. The main entry (CommonJS and ESM builds, each its own bundle) exports the Agent class whose
+    // statics create/resume are wrapped; the agent and run classes are reached from what they return.
+    files: [''],
+    load: () => require('./cursor-sdk/patch').cursorSdkPatcher,
+  },
 ];
 
 export function integrationNames(): string[] {

@@ -12,7 +12,7 @@ const DEFAULT_NODE = process.env.CATALYST_TEST_NODE || process.execPath;
  * the frameworks' own tracing. NODE_ENV too: vitest sets it to "test", and the
  * OpenAI Agents SDK turns its tracing off under NODE_ENV=test.
  */
-const SCRUBBED = /^(CATALYST_|OTEL_|OTLP_|OPENAI_|ANTHROPIC_|LANGCHAIN_|LANGSMITH_|AI_SDK_|OPENINFERENCE_|NODE_ENV$)/;
+const SCRUBBED = /^(CATALYST_|OTEL_|OTLP_|OPENAI_|ANTHROPIC_|CURSOR_|LANGCHAIN_|LANGSMITH_|AI_SDK_|OPENINFERENCE_|NODE_ENV$)/;
 
 /**
  * A copy of process.env without agent/OTel/provider settings, and without
