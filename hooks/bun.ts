@@ -85,21 +85,34 @@ function searchRoots(bun: BunRuntime): string[] {
 export function esModuleFiles(data: TapData, roots: readonly string[], bun: Pick<BunRuntime, 'resolveSync'>): Map<string, { name: string; packageName: string }> {
   const files = new Map<string, { name: string; packageName: string }>();
   const moduleType = packageTypes();
+  // The node_modules folders lookup from each root passes through, found once: a package is then one stat
+  // per folder, so a registry package the app does not have costs a few stats, not a walk to the root.
+  const lookups = roots.map((root) => ({ root, folders: nodeModulesFolders(root) }));
   for (const packageName of data.packages) {
-    const names = data.include.filter((n) => n === packageName || n.startsWith(`${packageName}/`));
-    for (const root of roots) {
-      const dir = packageDir(packageName, root);
-      if (!dir) continue;
+    let names: string[] | undefined;
+    const seen = new Set<string>();
+    for (const { root, folders } of lookups) {
+      const dir = folders.map((f) => `${f}/${packageName}`).find((d) => existsSync(`${d}/package.json`));
+      if (!dir || seen.has(dir)) continue;
+      seen.add(dir);
+      names ??= data.include.filter((n) => n === packageName || n.startsWith(`${packageName}/`));
       for (const name of names) {
-        for (const path of candidates(name, packageName, dir, root, bun)) {
-          if (!isEsModule(path, dir, moduleType)) continue;
-          files.set(`${packageName}/${path.slice(dir.length + 1)}`, { name, packageName });
-          break;
-        }
+        const path = candidates(name, packageName, dir, root, bun).find((p) => isEsModule(p, dir, moduleType));
+        if (path) files.set(`${packageName}/${path.slice(dir.length + 1)}`, { name, packageName });
       }
     }
   }
   return files;
+}
+
+/** The node_modules folders that lookup from `root` passes through, nearest first. */
+function nodeModulesFolders(root: string): string[] {
+  const folders: string[] = [];
+  for (let dir = root; ; dir = dirname(dir)) {
+    const folder = `${dir === '/' ? '' : dir}/node_modules`;
+    if (existsSync(folder)) folders.push(folder);
+    if (dirname(dir) === dir) return folders;
+  }
 }
 
 /** Where a registry module may be: the main entry as `import` resolves it, or the file with either extension. */
@@ -113,15 +126,6 @@ function candidates(name: string, packageName: string, dir: string, root: string
     return entry.startsWith(`${dir}/`) ? [entry] : [];
   } catch {
     return [];
-  }
-}
-
-/** The folder of `packageName` that node_modules lookup from `root` finds, if any. */
-function packageDir(packageName: string, root: string): string | undefined {
-  for (let dir = root; ; dir = dirname(dir)) {
-    const candidate = `${dir === '/' ? '' : dir}${NODE_MODULES}${packageName}`;
-    if (existsSync(`${candidate}/package.json`)) return candidate;
-    if (dirname(dir) === dir) return undefined;
   }
 }
 
