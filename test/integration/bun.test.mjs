@@ -5,7 +5,7 @@
 // what it prints untraced under Bun. Runs from Node 20 or 24 alike: only the
 // children are Bun.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,8 @@ beforeAll(async () => {
   mkdirSync(pkg, { recursive: true });
   cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
   symlinkSync(DIST, join(pkg, 'dist'));
+  mkdirSync(join(HOME, 'node_modules/.bin'));
+  symlinkSync('../@catalyst/tracing/dist/cli.js', join(HOME, 'node_modules/.bin/catalyst-tracing'));
   provider = await startFakeProvider();
   collector = await startCollector();
 });
@@ -99,7 +101,13 @@ function shape(spans) {
       kind: s.kind,
       status: s.status.code,
       parent: s.parentSpanId ? byId.get(s.parentSpanId)?.name ?? '?' : null,
-      attributes: Object.fromEntries(Object.entries(s.attributes).filter(([k]) => !VOLATILE.test(k)).sort(([a], [b]) => a.localeCompare(b))),
+      attributes: Object.fromEntries(
+        Object.entries(s.attributes)
+          .filter(([k]) => !VOLATILE.test(k))
+          // Wall-clock times an SDK writes into its messages (epoch ms).
+          .map(([k, v]) => [k, typeof v === 'string' ? v.replace(/\b1\d{12}\b/g, '<time>') : v])
+          .sort(([a], [b]) => a.localeCompare(b)),
+      ),
       events: s.events.map((/** @type {any} */ e) => e.name),
     }))
     .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
@@ -138,6 +146,21 @@ describe.each([
     expect(shape(traced.spans)).toEqual(shape(onNode.spans));
     expect(traced.stdout).toBe(untraced.stdout);
     expect(JSON.stringify(traced.spans)).not.toContain('SECRET-456');
+  });
+});
+
+describe.each([
+  // "type": "module" .js files (callbacks/manager.js), found by the start-up lookup.
+  ['LangChain, ES module app', 'langchain-esm.mjs'],
+  // An ES module whose module-private binding (`locals`) the tap hands over.
+  ['PI AI, ES module app', 'pi-ai-esm.mjs'],
+])('%s', (_label, app) => {
+  it('bun --preload exports the same spans as node --import', async () => {
+    const onNode = await run(join(APPS, app), { runtime: 'node', spans: 1 });
+    expect(onNode.spans.length).toBeGreaterThan(1);
+    const traced = await run(join(APPS, app), { spans: onNode.spans.length });
+    expect([traced.code, traced.stderr]).toEqual([0, '']);
+    expect(shape(traced.spans)).toEqual(shape(onNode.spans));
   });
 });
 
@@ -216,7 +239,7 @@ describe('exit paths', () => {
     /** @type {Promise<[number | null, NodeJS.Signals | null, number]>} */
     const closed = new Promise((r) => child.once('close', (code, signal) => r([code, signal, Date.now()])));
     try {
-      const port = await waitForPort(() => stdout, closed);
+      const port = Number(await waitFor(() => /READY (\d+)/.exec(stdout)?.[1], closed, () => stdout));
       for (let i = 0; i < 3; i++) expect(await get(port, `/call?tag=sig-${i}`)).toEqual({ text: 'The capital of France is Paris.' });
       const sentAt = Date.now();
       child.kill('SIGTERM');
@@ -233,28 +256,53 @@ describe('exit paths', () => {
 });
 
 describe('the local store and the CLI', () => {
-  it('with no endpoint the spans land in CATALYST_TRACES_DIR, and `bun dist/cli.js` reads them', async () => {
+  /** `bunx --bun catalyst-tracing ...args` in the folder that has the package. @param {string[]} args */
+  const cli = (...args) => execFileSync(BUN, ['x', '--bun', 'catalyst-tracing', ...args, '--no-color'], { cwd: HOME, encoding: 'utf8', env: cleanEnv() });
+  /** @param {string} dir */
+  const listed = (dir) => JSON.parse(cli('span', 'list', '--json', '--dir', dir)).map((/** @type {any} */ s) => s.name);
+
+  it('with no endpoint the spans land in CATALYST_TRACES_DIR, and `bunx catalyst-tracing` reads them', async () => {
     const dir = mkdtempSync(join(HOME, 'store-'));
     const r = await run(join(APPS, 'openai-short.mjs'), { env: { CATALYST_OTLP_ENDPOINT: undefined, CATALYST_TRACES_DIR: dir } });
     expect([r.code, r.stderr, r.spans]).toEqual([0, '', []]);
-    const cli = (/** @type {string[]} */ ...args) => execFileSync(BUN, [join(HOME, 'node_modules/@catalyst/tracing/dist/cli.js'), ...args, '--dir', dir, '--no-color'], { encoding: 'utf8', env: cleanEnv() });
-    const spans = JSON.parse(cli('span', 'list', '--json'));
-    expect(spans.map((/** @type {any} */ s) => [s.name, s.attributes?.['openinference.span.kind'] ?? s.kind])).toEqual([['OpenAI Chat Completions', 'LLM']]);
-    expect(cli('trace', 'get', 'last')).toContain('OpenAI Chat Completions');
-    expect(readFileSync(join(dir, execFileSync('ls', [dir], { encoding: 'utf8' }).trim().split('\n')[0]), 'utf8')).not.toContain('SECRET-123');
+    expect(listed(dir)).toEqual(['OpenAI Chat Completions']);
+    expect(cli('trace', 'get', 'last', '--dir', dir)).toContain('OpenAI Chat Completions');
+    expect(readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('')).not.toContain('SECRET-123');
+  });
+
+  it('`bunx catalyst-tracing serve` receives a Bun app\'s spans into its store', async () => {
+    const dir = mkdtempSync(join(HOME, 'serve-'));
+    const server = spawn(BUN, ['x', '--bun', 'catalyst-tracing', 'serve', '--port', '0'], { cwd: HOME, env: { ...cleanEnv(), CATALYST_TRACES_DIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    server.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    const closed = new Promise((r) => server.once('close', r));
+    try {
+      const port = await waitFor(() => /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1], closed, () => out);
+      const r = await run(join(APPS, 'openai-short.mjs'), { env: { CATALYST_OTLP_ENDPOINT: `http://127.0.0.1:${port}` } });
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      await waitFor(() => (listed(dir).length > 0 ? true : undefined), closed, () => out);
+      expect(listed(dir)).toEqual(['OpenAI Chat Completions']);
+    } finally {
+      server.kill('SIGINT');
+      await closed;
+    }
   });
 });
 
-/** @param {() => string} stdout @param {Promise<unknown>} closed @returns {Promise<number>} */
-async function waitForPort(stdout, closed) {
+/**
+ * Polls `value` until it gives something, the process is gone, or ~15 s pass.
+ * @template T @param {() => T | undefined} value @param {Promise<unknown>} closed @param {() => string} output
+ * @returns {Promise<T>}
+ */
+async function waitFor(value, closed, output) {
   let gone = false;
   closed.then(() => (gone = true));
   for (let i = 0; i < 300 && !gone; i++) {
-    const m = /READY (\d+)/.exec(stdout());
-    if (m) return Number(m[1]);
+    const v = value();
+    if (v !== undefined) return v;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`the server did not start:\n${stdout()}`);
+  throw new Error(`gave up waiting:\n${output()}`);
 }
 
 /** @param {number} port @param {string} path @returns {Promise<any>} */
