@@ -18,6 +18,7 @@ import { cleanEnv } from '../test/harness/run-child.mjs';
 
 const MEASUREMENTS = {
   startup: () => import('./startup.mjs'),
+  'startup-bun': () => import('./startup-bun.mjs'),
   'per-call': () => import('./per-call.mjs'),
   streams: () => import('./streams.mjs'),
   export: () => import('./export.mjs'),

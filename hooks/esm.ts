@@ -2,18 +2,17 @@
 import nodeModule = require('node:module');
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { hookLocals, hookPackages, hookTargets } from '../src/integrations/targets';
 import { createSyncHooks } from './tap';
+import { installTapReceiver } from './tap-receiver';
+import { installBunHook } from './bun';
+import { runningOnBun } from './runtime';
 import { registerResolveHookOutsidePackages } from './esm-pause';
 import type { IntegrationSpec } from '../src/integrations/types';
 import type { OnModuleLoad } from './cjs';
 import type { BuiltinWatcher } from './builtins';
 import { debug, warnOnce } from '../src/diagnostics/report';
 
-export type EsmLoaderMode = 'sync' | 'async' | 'none';
-
-/** The global (Symbol.for) under which tapped modules find the agent. */
-const TAP_KEY = '@catalyst/tracing.esm-tap';
+export type EsmLoaderMode = 'sync' | 'async' | 'bun' | 'none';
 
 /** The off-thread loader, built beside the bundles (hooks/esm-loader.ts -> dist/hooks/esm-loader.mjs). */
 const LOADER_FILE = join(__dirname, 'hooks', 'esm-loader.mjs');
@@ -22,19 +21,18 @@ const LOADER_FILE = join(__dirname, 'hooks', 'esm-loader.mjs');
  * The ESM side: the source tap of hooks/tap.ts, which hands each
  * module the registry names (its namespace) to onLoad. In-thread synchronous
  * hooks (module.registerHooks) where Node supports them; the off-thread loader
- * (module.register) otherwise.
+ * (module.register) otherwise; under Bun, which has neither (its
+ * module.register does nothing), its runtime plugin (hooks/bun.ts).
  */
 export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModuleLoad, builtins?: BuiltinWatcher): EsmLoaderMode {
-  const targets = hookTargets(specs);
-  if (targets.length === 0) return 'none';
-  const rebind = Object.fromEntries(targets.filter((t) => t.spec.rebind?.length).map((t) => [t.moduleName, [...t.spec.rebind!]]));
-  const data = { include: [...new Set(targets.map((t) => t.moduleName))], packages: hookPackages(specs), tapKey: TAP_KEY, locals: hookLocals(specs), rebind };
-  const byName = new Map(targets.map((t) => [t.moduleName, t.spec]));
   try {
-    (globalThis as Record<symbol, unknown>)[Symbol.for(TAP_KEY)] = (name: string, namespace: object, baseDir: string, bindings?: Bindings): void => {
-      const spec = byName.get(name);
-      if (spec) onLoad(spec, bindings ? rebindable(namespace, bindings) : namespace, baseDir);
-    };
+    const data = installTapReceiver(specs, onLoad);
+    if (!data) return 'none';
+    if (runningOnBun()) {
+      installBunHook(data);
+      debug('ESM hooks: Bun runtime plugin (Bun.plugin onLoad)');
+      return 'bun';
+    }
     if (supportsSyncHooks()) {
       const { registerHooks } = nodeModule as unknown as { registerHooks: Parameters<typeof createSyncHooks>[1] };
       const tapResolve = createSyncHooks(data, registerHooks).resolve;
@@ -59,21 +57,6 @@ export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModu
     warnOnce('esm-loader', `ESM modules cannot be traced in this process (${(error as Error).message}); CommonJS tracing continues`);
   }
   return 'none';
-}
-
-/** Per export name, a getter and a setter of the tapped module's local binding (hooks/tap.ts, `rebindings`). */
-type Bindings = Record<string, [() => unknown, (value: unknown) => void]>;
-
-/**
- * What the integration patches for a module with bindings to replace: the
- * namespace (read-only) behind an object whose named properties read and
- * write the module's own bindings, so `view.query = traced` changes the
- * `query` every importer sees, as assigning a CommonJS export would.
- */
-function rebindable(namespace: object, bindings: Bindings): object {
-  const view = Object.create(namespace) as object;
-  for (const [name, [get, set]] of Object.entries(bindings)) Object.defineProperty(view, name, { get, set, enumerable: true });
-  return view;
 }
 
 /**

@@ -100,20 +100,6 @@ export function createTap(data: TapData): SourceTap {
     return found ?? undefined;
   };
 
-  const statements = (url: string, t: { name: string; baseDir: string }, source: string): string => {
-    const bindings = rebindings(source, data.rebind?.[t.name]);
-    const call = (what: string): string => `globalThis[Symbol.for(${JSON.stringify(data.tapKey)})]?.(${JSON.stringify(t.name)}, ${what}, ${JSON.stringify(t.baseDir)}${bindings})`;
-    const locals = data.locals?.[t.name]?.filter((n) => IDENTIFIER.test(n));
-    // A tracing failure must never fail the import: the call is guarded.
-    if (locals?.length) {
-      // Appended to the module's own body, so its module-level bindings are in scope; `typeof` keeps a
-      // binding the module does not have from throwing.
-      const fields = locals.map((n) => `${n}: typeof ${n} === "undefined" ? undefined : ${n}`).join(', ');
-      return `\n;try { ${call(`{ __proto__: null, ${fields} }`)}; } catch {}\n`;
-    }
-    return `\n;import * as __catalystTapNamespace from ${JSON.stringify(url)};\ntry { ${call('__catalystTapNamespace')}; } catch {}\n`;
-  };
-
   return {
     /** After resolution: remember a package's main entry by its bare specifier. */
     resolved(specifier, result) {
@@ -131,10 +117,29 @@ export function createTap(data: TapData): SourceTap {
       if (!t || !result || result.format !== 'module' || result.source == null) return result;
       const raw = result.source;
       const source = typeof raw === 'string' ? raw : Buffer.from(raw as ArrayBuffer).toString('utf8');
-      return { ...result, source: source + statements(url, t, source) };
+      return { ...result, source: source + tapStatements(data, url, t, source) };
     },
     wants: (url) => target(url) !== undefined,
   };
+}
+
+/**
+ * What the tap appends to the module at `url` (the registry's module `t.name`):
+ * the call handing its namespace (or its `locals`, or its rebindable exports)
+ * to the agent, guarded so a tracing failure never fails the import. Shared by
+ * Node's loader hooks (createTap) and Bun's runtime plugin (hooks/bun.ts).
+ */
+export function tapStatements(data: TapData, url: string, t: { name: string; baseDir: string }, source: string): string {
+  const bindings = rebindings(source, data.rebind?.[t.name]);
+  const call = (what: string): string => `globalThis[Symbol.for(${JSON.stringify(data.tapKey)})]?.(${JSON.stringify(t.name)}, ${what}, ${JSON.stringify(t.baseDir)}${bindings})`;
+  const locals = data.locals?.[t.name]?.filter((n) => IDENTIFIER.test(n));
+  if (locals?.length) {
+    // Appended to the module's own body, so its module-level bindings are in scope; `typeof` keeps a
+    // binding the module does not have from throwing.
+    const fields = locals.map((n) => `${n}: typeof ${n} === "undefined" ? undefined : ${n}`).join(', ');
+    return `\n;try { ${call(`{ __proto__: null, ${fields} }`)}; } catch {}\n`;
+  }
+  return `\n;import * as __catalystTapNamespace from ${JSON.stringify(url)};\ntry { ${call('__catalystTapNamespace')}; } catch {}\n`;
 }
 
 /** Words a local binding cannot be named: one of these in generated code would fail the module's load. */

@@ -33,7 +33,7 @@ export function cleanEnv() {
  *   script: string,
  *   cwd?: string,
  *   env?: Record<string, string | undefined>,
- *   preload?: 'import' | 'require' | 'node-options' | 'none',
+ *   preload?: 'import' | 'require' | 'node-options' | 'bun' | 'none',
  *   registerPath?: string,
  *   args?: string[],
  *   timeoutMs?: number,
@@ -43,7 +43,8 @@ export function cleanEnv() {
  */
 
 /**
- * Spawns `node [--import|--require register] script ...args`.
+ * Spawns `node [--import|--require register] script ...args` (`bun --preload
+ * register script` with preload 'bun': registerPath may then be a package specifier).
  * env entries are merged over cleanEnv(); an `undefined` value removes a variable.
  * cwd defaults to process.cwd(). Rejects (after SIGKILL) if the child outlives timeoutMs.
  * @param {RunChildOptions} options
@@ -71,7 +72,8 @@ export async function runChild({
     if (!registerPath) throw new Error(`runChild: preload '${preload}' needs registerPath`);
     // A file URL works for --import on every platform and needs no quoting in NODE_OPTIONS.
     const registerUrl = pathToFileURL(registerPath).href;
-    if (preload === 'import') nodeArgs.push('--import', registerUrl);
+    if (preload === 'bun') nodeArgs.push('--preload', registerPath);
+    else if (preload === 'import') nodeArgs.push('--import', registerUrl);
     else if (preload === 'require') nodeArgs.push('--require', registerPath);
     else if (preload === 'node-options') {
       childEnv.NODE_OPTIONS = [childEnv.NODE_OPTIONS, `--import=${registerUrl}`].filter(Boolean).join(' ');
