@@ -26,7 +26,6 @@ const quoted = (/** @type {string} */ prompt) => `"${prompt}"`;
 describe('OpenCode plugin in the real opencode binary', () => {
   const dist = process.env.CATALYST_TEST_DIST ?? join(ROOT, 'dist');
   /** @type {any} */ let provider;
-  /** @type {any} */ let collector;
   /** @type {string} */ let home;
   /** @type {string} */ let project;
   /** @type {Record<string, any>} */ const runs = {};
@@ -37,6 +36,8 @@ describe('OpenCode plugin in the real opencode binary', () => {
    * @param {string} prompt @param {Record<string, string>} headers @param {Record<string, string>} [env]
    */
   async function opencode(prompt, headers, env = {}) {
+    // A collector per run, so the runs can go side by side.
+    const collector = await startCollector();
     const config = {
       plugin: [pathToFileURL(join(dist, 'opencode.mjs')).href],
       provider: {
@@ -58,13 +59,15 @@ describe('OpenCode plugin in the real opencode binary', () => {
       autoupdate: false,
       share: 'disabled',
     };
+    // A home of its own per run: OpenCode's database (under XDG_DATA_HOME) is not made to be created by two processes at once.
+    const own = mkdtempSync(join(home, 'home-'));
     const childEnv = {
       ...cleanEnv(),
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, 'config'),
-      XDG_DATA_HOME: join(home, 'data'),
-      XDG_CACHE_HOME: join(home, 'cache'),
-      XDG_STATE_HOME: join(home, 'state'),
+      HOME: own,
+      XDG_CONFIG_HOME: join(own, 'config'),
+      XDG_DATA_HOME: join(own, 'data'),
+      XDG_CACHE_HOME: join(own, 'cache'),
+      XDG_STATE_HOME: join(own, 'state'),
       // OpenCode takes its project folder from $PWD, not from the process's working directory.
       PWD: project,
       OPENCODE_CONFIG_CONTENT: JSON.stringify(config),
@@ -75,11 +78,11 @@ describe('OpenCode plugin in the real opencode binary', () => {
       CATALYST_OTLP_ENDPOINT: collector.url,
       ...env,
     };
-    const requestsBefore = provider.requests.length;
-    collector.reset();
     const started = Date.now();
     const result = await new Promise((resolve, reject) => {
-      const child = spawn(BIN, ['run', '--format', 'json', prompt], { cwd: project, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      // An undefined value removes a variable.
+      const defined = Object.fromEntries(Object.entries(childEnv).filter(([, v]) => v !== undefined));
+      const child = spawn(BIN, ['run', '--format', 'json', prompt], { cwd: project, env: defined, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
@@ -94,27 +97,34 @@ describe('OpenCode plugin in the real opencode binary', () => {
     // The turn's spans are sent as it ends; what a killed process still held would be missing here.
     await new Promise((r) => setTimeout(r, 200));
     const events = result.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-    return { ...result, events, spans: collector.spans.slice(), requests: provider.requests.slice(requestsBefore) };
+    const spans = collector.spans.slice();
+    await collector.close();
+    // OpenCode names the session in a header of each of its requests.
+    const requests = provider.requests.filter((/** @type {any} */ r) => r.headers['x-session-id'] === events[0]?.sessionID);
+    return { ...result, events, spans, requests };
   }
 
   beforeAll(async () => {
     // The binary is Bun's, so any Node runs this test; only the install runs on Node.
     execFileSync(process.execPath, [join(ROOT, 'scripts/install-test-fixtures.mjs'), 'opencode'], { stdio: 'inherit' });
     provider = await startFakeProvider();
-    collector = await startCollector();
     home = mkdtempSync(join(tmpdir(), 'catalyst-opencode-'));
     project = join(home, 'project');
     mkdirSync(project);
     writeFileSync(join(project, 'notes.txt'), `${NOTES}\n`);
     const read = { 'x-fixture': 'opencode/read-call', 'x-fixture-after-tool': 'opencode/read-answer' };
-    runs.read = await opencode('What do my notes say?', read);
-    runs.failing = await opencode('Summarise my notes.', { 'x-fixture': 'openai/error-400' });
-    runs.redacted = await opencode('What do my notes say?', read, { CATALYST_REDACT_CONTENT: 'true' });
-    runs.store = await opencode('What do my notes say?', read, { CATALYST_OTLP_ENDPOINT: '', CATALYST_TRACES_DIR: join(home, 'traces') });
+    // Two at a time: each run is a few CPU-seconds of OpenCode's own start-up.
+    [runs.read, runs.failing] = await Promise.all([
+      opencode('What do my notes say?', read),
+      opencode('Summarise my notes.', { 'x-fixture': 'openai/error-400' }),
+    ]);
+    [runs.redacted, runs.store] = await Promise.all([
+      opencode('What do my notes say?', read, { CATALYST_REDACT_CONTENT: 'true' }),
+      opencode('What do my notes say?', read, { CATALYST_OTLP_ENDPOINT: undefined, CATALYST_TRACES_DIR: join(home, 'traces') }),
+    ]);
   }, 300_000);
   afterAll(async () => {
     await provider?.close();
-    await collector?.close();
     if (home) rmSync(home, { recursive: true, force: true });
   });
 
@@ -243,8 +253,9 @@ describe('OpenCode plugin in the real opencode binary', () => {
   });
 
   it('with no endpoint the turn goes to the local store, and `catalyst-tracing trace list` shows the session', () => {
-    const { code, events } = runs.store;
-    expect(code).toBe(0);
+    const { code, events, stderr } = runs.store;
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toContain('[catalyst-tracing]');
     const out = execFileSync(process.execPath, [join(dist, 'cli.js'), 'trace', 'list', '--json'], { env: { ...cleanEnv(), CATALYST_TRACES_DIR: join(home, 'traces'), NO_COLOR: '1' }, encoding: 'utf8' });
     expect(out).toContain(events[0].sessionID);
     expect(out).toContain('opencode.turn');
