@@ -88,7 +88,7 @@ describe('OpenCode turns', () => {
   it('a failure inside the plugin is caught and reported once; OpenCode gets no error', async () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      const broken = { tracer: () => { throw new Error('boom'); }, flush: async () => {}, exit: () => {} };
+      const broken = { tracer: () => { throw new Error('boom'); }, flush: async () => {}, shutdown: async () => {}, exit: () => {} };
       const g = globalThis as Record<symbol, unknown>;
       delete g[Symbol.for('@catalyst/tracing.opencode')];
       const hooks = await openCodePlugin(() => broken)({}, {});

@@ -1,6 +1,5 @@
 import { getState } from '../../state';
 import { resolveConfig, type KnownIntegrations } from '../../config/config';
-import type { ResolvedConfig } from '../../config/types';
 import { debug, reportInternalError, setDebug, warnOnce } from '../../diagnostics/report';
 import { buildPipeline, type BuiltPipeline } from '../../export/pipeline';
 import { openCodePlugin, type OpenCodePlugin, type TracingHandle } from './plugin';
@@ -32,7 +31,8 @@ function startTracing(): TracingHandle | undefined {
     const running = state.config;
     if (running.disabled || !state.startPipeline) return undefined;
     const start = state.startPipeline;
-    return { tracer: () => start().tracer, flush: () => bounded(start().forceFlush(), running.flushTimeoutMs), exit: () => {} };
+    const flush = (): Promise<void> => bounded(start().forceFlush(), running.flushTimeoutMs);
+    return { tracer: () => start().tracer, flush, shutdown: flush, exit: () => {} };
   }
   const { config, problems, warnings } = resolveConfig(serviceNamed(process.env) ? {} : { serviceName: 'opencode' }, process.env, ANY_INTEGRATION);
   setDebug(config.debug);
@@ -47,17 +47,33 @@ function startTracing(): TracingHandle | undefined {
   const start = (): BuiltPipeline => (pipeline ??= buildPipeline(config));
   state.startPipeline = start;
   debug(`OpenCode plugin started; service ${config.serviceName}`);
+  // One budget, CATALYST_FLUSH_TIMEOUT_MS, from OpenCode's shutdown to the process's end: a dead endpoint
+  // delays OpenCode's exit by at most that, however the flush at shutdown and the exit path share it.
+  let deadline: number | undefined;
+  const startBudget = (): number => (deadline ??= Date.now() + config.flushTimeoutMs);
   return {
     tracer: () => start().tracer,
     flush: () => (pipeline ? bounded(pipeline.forceFlush(), config.flushTimeoutMs) : Promise.resolve()),
-    exit: () => exitPath(pipeline, config),
+    shutdown: () => {
+      const until = startBudget();
+      if (!pipeline) return Promise.resolve();
+      // Exports stop retrying; a batch still unanswered at the deadline is left to the exit path.
+      pipeline.beginExit();
+      return bounded(pipeline.forceFlush(), until - Date.now());
+    },
+    exit: () => {
+      if (!pipeline) return;
+      // With no shutdown first, the budget starts now; an export that held the loop for its answer until just now used part of it.
+      const held = deadline === undefined ? (pipeline.otlp?.heldBeforeExit() ?? 0) : 0;
+      exitPath(pipeline, startBudget() - held);
+    },
   };
 }
 
 /** Waits for `work` at most `ms`; never rejects. */
 function bounded(work: Promise<void>, ms: number): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
+    const timer = setTimeout(resolve, Math.max(0, ms));
     timer.unref?.();
     work.then(
       () => (clearTimeout(timer), resolve()),
@@ -66,13 +82,15 @@ function bounded(work: Promise<void>, ms: number): Promise<void> {
   });
 }
 
-/** The synchronous end: spans still queued are written to the store, or sent by the exit sender within the flush budget. */
-function exitPath(pipeline: BuiltPipeline | undefined, config: ResolvedConfig): void {
-  if (!pipeline) return;
+/** The synchronous end: spans still queued are written to the store, or sent by the exit sender until the deadline. */
+function exitPath(pipeline: BuiltPipeline, deadline: number): void {
   const queued = pipeline.batch.takeQueued();
   if (queued.length === 0) return;
-  if (pipeline.localStore) pipeline.localStore.write(queued);
-  else pipeline.otlp?.exportAtExit(queued, Date.now() + config.flushTimeoutMs - EXIT_RESERVE_MS);
+  if (pipeline.localStore) {
+    pipeline.localStore.write(queued);
+    return;
+  }
+  pipeline.otlp?.exportAtExit(queued, deadline - EXIT_RESERVE_MS);
 }
 
 /** The plugin function (OpenCode calls it once with its context and gets the hooks). */

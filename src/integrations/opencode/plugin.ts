@@ -21,7 +21,9 @@ export interface TracingHandle {
   tracer(): Tracer;
   /** Sends what is queued, within the flush budget; never rejects. */
   flush(): Promise<void>;
-  /** Synchronously, at the process's exit: what is still queued. */
+  /** OpenCode shuts down: the exit budget starts, and what is queued is sent within it; never rejects. */
+  shutdown(): Promise<void>;
+  /** Synchronously, at the process's exit: what is still queued, within what is left of the exit budget. */
   exit(): void;
 }
 
@@ -72,7 +74,7 @@ export function openCodePlugin(start: () => TracingHandle | undefined): OpenCode
       'experimental.chat.system.transform': hook('system', (input, output) => turns.system(input, output)),
       dispose: async () => {
         safely('opencode.dispose', () => turns.endAll('OpenCode shut down'));
-        await handle.flush();
+        await handle.shutdown();
       },
     };
   };
