@@ -2,8 +2,10 @@
 // (SDKs too heavy for the root devDependencies: the Claude Agent SDK and the
 // Claude Code CLI are ~0.85 GB of native binaries). Idempotent: a folder whose
 // pinned dependencies are installed at their versions is left alone, so a second run
-// costs a file read. Skipped on Node < 22 (those SDKs need 22+, and their tests
-// skip there) unless CATALYST_TEST_NODE names a newer node to run them with.
+// costs a file read. A folder whose package.json says `"engines": { "node": ">=22" }`
+// (SDKs that need 22+, whose tests skip on older Node) is skipped on older Node
+// unless CATALYST_TEST_NODE names a newer node to run them with; a folder without
+// it (a CLI binary of its own, such as OpenCode's) installs on any Node.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
@@ -11,8 +13,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const base = join(root, 'test/fixtures-packages');
-const tooOld = Number(process.versions.node.split('.')[0]) < 22 && !process.env.CATALYST_TEST_NODE;
+const nodeMajor = Number(process.versions.node.split('.')[0]);
 const only = process.argv.slice(2);
+
+/** The folder's Node minimum (the major of `engines.node: ">=N"`), or 0. */
+function minimumNode(dir) {
+  const { engines = {} } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  return Number(/>=\s*(\d+)/.exec(engines.node ?? '')?.[1] ?? 0);
+}
 
 /** Whether each dependency pinned in the folder's package.json is installed at that version. */
 function installed(dir) {
@@ -29,8 +37,9 @@ function installed(dir) {
 for (const name of existsSync(base) ? readdirSync(base) : []) {
   const dir = join(base, name);
   if (!existsSync(join(dir, 'package-lock.json')) || (only.length > 0 && !only.includes(name))) continue;
-  if (tooOld) {
-    console.log(`install-test-fixtures: ${name}: skipped on Node ${process.versions.node} (its tests need Node 22+)`);
+  const minimum = minimumNode(dir);
+  if (nodeMajor < minimum && !process.env.CATALYST_TEST_NODE) {
+    console.log(`install-test-fixtures: ${name}: skipped on Node ${process.versions.node} (its tests need Node ${minimum}+)`);
     continue;
   }
   if (installed(dir)) continue;

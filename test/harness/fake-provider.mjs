@@ -76,7 +76,10 @@ export async function startFakeProvider(options = {}) {
         return await writeSse(res, synthesizeChatStream(chunks, { includeUsage }), delayMs, requestId);
       }
 
-      const name = headerValue(req.headers['x-fixture']) ?? DEFAULT_FIXTURES[`${req.method} ${path}`];
+      // An agent loop asks again once a tool has run: `x-fixture-after-tool` answers that request (the
+      // conversation's last message is a tool result), so one fixed set of headers drives a whole loop.
+      const afterTool = lastMessageIsToolResult(body) ? headerValue(req.headers['x-fixture-after-tool']) : undefined;
+      const name = afterTool ?? headerValue(req.headers['x-fixture']) ?? DEFAULT_FIXTURES[`${req.method} ${path}`];
       if (!name) {
         return writeJson(res, 404, { 'x-request-id': requestId }, openAIError(
           `fake-provider: no default fixture for ${req.method} ${path}; send an x-fixture header`, 'not_found'));
@@ -265,6 +268,12 @@ function withRequestKey(body, headers) {
 /** @param {string} message @param {string} code */
 function openAIError(message, code) {
   return { error: { message, type: 'fake_provider_error', param: null, code } };
+}
+
+/** Whether a chat request's last message is a tool result (chat completions' `tool` role). @param {any} body */
+function lastMessageIsToolResult(body) {
+  const messages = Array.isArray(body?.messages) ? body.messages : [];
+  return messages.length > 0 && messages[messages.length - 1]?.role === 'tool';
 }
 
 /** @param {string | string[] | undefined} value */

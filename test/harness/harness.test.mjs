@@ -199,6 +199,22 @@ describe('fake provider + openai SDK', () => {
     expect(times.at(-1) - times[0]).toBeGreaterThanOrEqual(8 * 40 - 5);
   });
 
+  it('answers the request after a tool result with x-fixture-after-tool, and any other with x-fixture', async () => {
+    const headers = { 'x-fixture': 'openai/chat-tool-call', 'x-fixture-after-tool': 'openai/chat-after-tool' };
+    const first = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'weather?' }], tools: [weatherTool] }, { headers });
+    const call = first.choices[0]?.message.tool_calls?.[0];
+    expect(call?.type).toBe('function');
+    const next = await client.chat.completions.create(
+      { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'weather?' }, first.choices[0].message, { role: 'tool', tool_call_id: call?.id ?? '', content: '18C' }], tools: [weatherTool] },
+      { headers });
+    expect(next).toEqual(fixture('openai/chat-after-tool').body);
+    // A tool result earlier in the conversation does not count: only the last message decides.
+    const later = await client.chat.completions.create(
+      { model: 'gpt-4o-mini', messages: [{ role: 'tool', tool_call_id: 'x', content: '18C' }, { role: 'user', content: 'and now?' }] },
+      { headers });
+    expect(later).toEqual(fixture('openai/chat-tool-call').body);
+  });
+
   it('handles 1000 sequential requests quickly and closes with keep-alive sockets open', async () => {
     const local = await startFakeProvider({ recordRequests: false });
     const fast = new OpenAI({ baseURL: local.baseURL, apiKey: 'sk-test-not-a-real-key' });
