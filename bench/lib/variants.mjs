@@ -10,7 +10,7 @@ export const LABELS = {
   loader: 'off-thread loader only (no-op resolve hook)',
   ours: '@catalyst/tracing preload',
   peer: 'peer: OpenInference + NodeSDK (+ IITM loader on ESM)',
-  floor: "floor: OpenTelemetry's span code alone, same attributes (CJS only)",
+  floor: "floor: OpenTelemetry's span code alone, same attributes",
 };
 
 /**
@@ -32,8 +32,7 @@ export function preloadArgs(variant, format, dist) {
     case 'peer':
       return format === 'esm' ? ['--import', fileUrl(join(apps, 'peer-register.mjs'))] : ['--require', join(apps, 'peer-register.cjs')];
     case 'floor':
-      if (format !== 'cjs') throw new Error('the floor variant patches the CommonJS build of openai only');
-      return ['--require', join(apps, 'floor-register.cjs')];
+      return format === 'esm' ? ['--import', fileUrl(join(apps, 'floor-register.mjs'))] : ['--require', join(apps, 'floor-register.cjs')];
     default:
       throw new Error(`unknown variant ${variant}`);
   }
