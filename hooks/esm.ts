@@ -13,7 +13,7 @@ import { debug, warnOnce } from '../src/diagnostics/report';
 export type EsmLoaderMode = 'sync' | 'async' | 'none';
 
 /** The global (Symbol.for) under which tapped modules find the agent. */
-const TAP_KEY = '@catalyst/tracing.esm-tap';
+export const TAP_KEY = '@catalyst/tracing.esm-tap';
 
 /** The off-thread loader, built beside the bundles (hooks/esm-loader.ts -> dist/hooks/esm-loader.mjs). */
 const LOADER_FILE = join(__dirname, 'hooks', 'esm-loader.mjs');
