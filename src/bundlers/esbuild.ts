@@ -4,6 +4,9 @@ import type { Plugin } from 'esbuild';
 import { findIntegration } from '../integrations/registry';
 import { bundledSpecs, bundleTargets, isEsModule, packageVersion, tapStatements } from './bundle-tap';
 
+/** The npm packages the agent traces, from the registry: what a bundler that cannot run this plugin (webpack, Next.js) should keep external. */
+export { supportedPackages } from './bundle-tap';
+
 /**
  * `@catalyst/tracing/esbuild`: the esbuild plugin for apps run bundled with
  * the preload (`node --import @catalyst/tracing/register bundle.mjs`).
