@@ -79,10 +79,19 @@ export function bundleTargets(specs: readonly IntegrationSpec[] = bundledSpecs()
   };
 }
 
-/** Whether Node would read a file as an ES module: its extension, else the nearest package.json's `type`. */
-export function isEsModule(path: string): boolean {
+/**
+ * Whether a file is an ES module: its extension, else the nearest
+ * package.json's `type` (Node's rule), else its own syntax, for a `.js` file a
+ * bundler reaches through a `module` field (ESM without `type: module`), which
+ * bundlers read as ESM too.
+ */
+export function isEsModule(path: string, source: string): boolean {
   if (/\.m[jt]s$/.test(path)) return true;
   if (/\.c[jt]s$/.test(path)) return false;
+  return typeModule(path) || /^\s*(?:export\s|import\s+[\w{*]|import\s*[{*])/m.test(source);
+}
+
+function typeModule(path: string): boolean {
   for (let dir = dirname(path); ; dir = dirname(dir)) {
     try {
       return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type?: string }).type === 'module';

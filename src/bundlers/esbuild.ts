@@ -62,7 +62,7 @@ export function catalyst(options: CatalystEsbuildOptions = {}): Plugin {
           return { warnings: [{ text: `${target.spec.packageName}@${version} is outside the supported majors (${target.spec.supportedMajors.join(', ')}); it is bundled untraced` }] };
         }
         const source = await readFile(args.path, 'utf8');
-        return { contents: source + tapStatements(target, source, isEsModule(args.path), `./${basename(args.path)}`), loader: 'js', resolveDir: dirname(args.path) };
+        return { contents: source + tapStatements(target, source, isEsModule(args.path, source), `./${basename(args.path)}`), loader: 'js', resolveDir: dirname(args.path) };
       });
     },
   };
