@@ -3,8 +3,8 @@ import type { IntegrationSpec } from '../src/integrations/types';
 import type { OnModuleLoad } from './cjs';
 import type { TapData } from './tap';
 
-/** The global (Symbol.for) under which tapped modules find the agent. */
-const TAP_KEY = '@catalyst/tracing.esm-tap';
+/** The global (Symbol.for) under which tapped modules find the agent: Node's tap, Bun's plugin and bundles made with the esbuild plugin. */
+export const TAP_KEY = '@catalyst/tracing.esm-tap';
 
 /**
  * The app-thread end of the ESM source tap, shared by every runtime's module

@@ -11,6 +11,7 @@ import type { IntegrationSpec, PatchContext } from './integrations/types';
 import { installCjsHook } from '../hooks/cjs';
 import { installEsmHook } from '../hooks/esm';
 import { builtinWatcher } from '../hooks/builtins';
+import { watchUntracedRequests } from './instrumentation/untraced-requests';
 
 /**
  * Starting the agent, shared by the preload and setup(): configuration, the
@@ -55,9 +56,17 @@ export function startAgent(options: CatalystOptions = {}, source: 'preload' | 's
     return state.pipeline;
   };
   installHooks(state, config);
+  if (PROVIDER_INTEGRATIONS.every((name) => config.enabledIntegrations.has(name))) watchUntracedRequests();
   debug(`started from ${source}; service ${config.serviceName}`);
   return { state, active: true, problems };
 }
+
+/**
+ * The integrations that trace the model API requests the untraced-request hint
+ * watches for. An app that switched one off chose to leave such calls untraced:
+ * no hint then.
+ */
+const PROVIDER_INTEGRATIONS = ['openai', 'anthropic', 'ai-sdk'];
 
 export function enabledSpecs(config: ResolvedConfig): IntegrationSpec[] {
   return INTEGRATIONS.filter((s) => config.enabledIntegrations.has(s.name));

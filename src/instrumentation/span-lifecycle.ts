@@ -2,6 +2,7 @@ import { context, trace, SpanStatusCode, type Context, type Span } from '@opente
 import { getState } from '../state';
 import { scrubSecrets } from '../diagnostics/secrets';
 import { safely } from './safe';
+import { markTracedCall } from '../trace/traced-call';
 
 /**
  * Ending a span from the patched call path: each function ends a span at most
@@ -27,13 +28,14 @@ function recorded<T>(text: T): T | string {
 }
 
 /**
- * Calls `fn` with `span` current (a child of `parent`). A synchronous throw
+ * Calls `fn` with `span` current (a child of `parent`), in a context marked as
+ * a traced call (trace/traced-call.ts). A synchronous throw
  * ends the span with the error and is rethrown unchanged; what `fn` returns
  * (a promise, a stream) is the caller's to observe.
  */
 export function callInSpan<T>(span: Span, parent: Context, fn: () => T): T {
   try {
-    return context.with(trace.setSpan(parent, span), fn);
+    return context.with(markTracedCall(trace.setSpan(parent, span)), fn);
   } catch (error) {
     endWithError(span, error);
     throw error;

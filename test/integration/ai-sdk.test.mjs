@@ -56,6 +56,8 @@ describe.skipIf(TOO_OLD)('ai 7 under the preload (ESM app)', () => {
     expect(result.providerStream.ok.parts.filter((p) => p.type === 'text-delta').map((p) => p.text).join('')).toBe('The capital of France is Paris.');
     expect(result.providerToolsStream.ok.text).toContain('Tokyo');
     expect(traced.durationMs).toBeLessThan(15_000);
+    // Its provider requests go out inside traced model calls: never taken for untraced ones (docs/bundlers.md).
+    expect(traced.stderr).not.toMatch(/was not traced/);
   });
 
   it('gives a multi-step tool loop one CHAIN span with an LLM span per model call and a TOOL span per execution', () => {

@@ -253,6 +253,8 @@ describe.skipIf(Number(process.versions.node.split('.')[0]) < 22)('ChatOpenAI ov
     const untraced = await h.runApp('langchain-openai.mjs', { preload: 'none' });
     expect(resultLines(run.stdout)).toEqual(resultLines(untraced.stdout));
     expect(run.line('result plain').seen).toBe(1);
+    // The openai requests go out inside traced (folded) calls: never taken for untraced ones (docs/bundlers.md).
+    expect(run.stderr).not.toMatch(/was not traced/);
   });
 
   it('folds the openai call into the LangChain LLM span: one model call, one LLM span', () => {

@@ -21,9 +21,11 @@ const madge = createRequire(__filename)('madge') as Madge;
 
 /** Highest first. The first rule a file matches is its layer; keep this table and docs/architecture.md in step. */
 export const LAYERS: ReadonlyArray<{ layer: string; rank: number; files: RegExp }> = [
-  // Public entries: the preload, the package root, each integration's and semconv's subpath, the CLI.
-  { layer: 'entries', rank: 8, files: /^(register\.ts|src\/index\.ts|src\/integrations\/[^/]+\/index\.ts|src\/semconv\/index\.ts|src\/cli\/.*)$/ },
+  // Public entries: the preload, the package root, each integration's and semconv's subpath, the CLI, the esbuild plugin.
+  { layer: 'entries', rank: 8, files: /^(register\.ts|src\/index\.ts|src\/integrations\/[^/]+\/index\.ts|src\/semconv\/index\.ts|src\/cli\/.*|src\/bundlers\/esbuild\.ts)$/ },
   { layer: 'api', rank: 7, files: /^(src\/setup\.ts|src\/api\/.*)$/ },
+  // What the bundler plugins add to a bundle (build time only): the registry's modules and the tap call for them.
+  { layer: 'bundlers', rank: 7, files: /^src\/bundlers\/.*$/ },
   { layer: 'agent', rank: 6, files: /^src\/agent\.ts$/ },
   { layer: 'hooks', rank: 5, files: /^hooks\/.*$/ },
   { layer: 'integrations', rank: 4, files: /^src\/integrations\/.*$/ },

@@ -6,6 +6,7 @@ import { safely } from '../../instrumentation/safe';
 import { writeAttributes } from '../../trace/write';
 import { withAgentScope } from '../../trace/identity';
 import { parentContext } from '../../trace/parent-context';
+import { markTracedCall } from '../../trace/traced-call';
 import { isObj, str, type Obj } from '../shape';
 import * as map from './attributes';
 import { agentOf, markModelCall, withoutAgent } from './context';
@@ -114,7 +115,10 @@ export class AISdkTelemetry {
    * rather than adding a second LLM span (context.ts).
    */
   executeLanguageModelCall = <T>(options: { callId: string; execute: () => PromiseLike<T> }): PromiseLike<T> => {
-    const ctx = safely('ai-sdk.modelContext', () => this.calls.get(options.callId)?.llmCtx);
+    const ctx = safely('ai-sdk.modelContext', () => {
+      const llm = this.calls.get(options.callId)?.llmCtx;
+      return llm && markTracedCall(llm);
+    });
     return ctx ? context.with(ctx, options.execute) : options.execute();
   };
 
