@@ -69,6 +69,8 @@ export class TraceIndex {
   private generation = 0;
   private pending?: Promise<IndexSnapshot>;
   private waiters: Waiter[] = [];
+  /** While the first index is read: the last snapshot of the newest files, for early() callers. */
+  private partial?: IndexSnapshot;
 
   constructor(readonly dir: string) {}
 
@@ -86,6 +88,7 @@ export class TraceIndex {
   early(enough: (snap: IndexSnapshot) => boolean): Promise<IndexSnapshot> {
     const whole = this.current();
     if (this.snapshot) return whole;
+    if (this.partial && enough(this.partial)) return Promise.resolve(this.partial);
     return new Promise<IndexSnapshot>((resolve, reject) => {
       const waiter: Waiter = { enough, resolve };
       this.waiters.push(waiter);
@@ -119,12 +122,13 @@ export class TraceIndex {
     for (let i = 0; i < order.length; i++) {
       const file = order[i]!;
       if (cold && i > 0) {
-        if (this.waiters.length > 0 && readBytes >= nextEarly) {
+        if (readBytes >= nextEarly) {
           nextEarly = readBytes * 2;
-          this.offerEarly(files, order[i]!);
+          this.offerEarly(files, file);
         }
-        // Let the server answer (and early() callers ask) between files.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        // Let the server answer between files: a new connection takes one turn of the
+        // event loop to be accepted and another for its request to be read.
+        for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
       }
       readBytes += file.size;
       const old = this.entries.get(file.path);
@@ -155,15 +159,17 @@ export class TraceIndex {
     }
     if (changed || !this.snapshot) this.snapshot = this.build(files);
     else this.snapshot.files = files;
+    this.partial = undefined;
     return this.snapshot;
   }
 
-  /** A snapshot of the files read so far, for the waiters it is enough for. */
+  /** A snapshot of the files read so far, for the waiters it is enough for and for those who ask before the next. */
   private offerEarly(files: StoreFile[], nextUnread: StoreFile): void {
     const snap = this.build(files.filter((f) => this.entries.has(f.path)), false);
     // The next file unread is the newest of them; spans are written after they end.
     snap.loadingBefore = nextUnread.mtimeMs + CLOCK_SKEW_MS;
     snap.files = files;
+    this.partial = snap;
     this.waiters = this.waiters.filter((w) => {
       if (!w.enough(snap)) return true;
       w.resolve(snap);
