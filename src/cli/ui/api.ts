@@ -38,18 +38,21 @@ export class Api {
   ) {}
 
   async handle(path: string, query: URLSearchParams): Promise<ApiAnswer> {
+    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    // parts[0] === 'api'
+    const [, what, id, sub, subId] = parts;
+    const list = what === 'traces' && id === undefined ? traceFilter(query, this.now()) : undefined;
+    if (list && 'error' in list) return { status: 400, body: { error: list.error } };
     let snap: IndexSnapshot;
     try {
-      snap = await this.index.current();
+      // A page of the list can be answered from the newest files while the first index is still read.
+      snap = list && list.text === undefined ? await this.index.early((s) => pageIsSettled(s, list.filter, page(query, 50))) : await this.index.current();
     } catch (error) {
       // No store yet (nothing has run) is a state to show, not a failure.
       if (error instanceof CliError) return { status: 200, body: { missingStore: error.message, traces: [], sessions: [], agents: [], total: 0, notes: [] } };
       throw error;
     }
-    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
-    // parts[0] === 'api'
-    const [, what, id, sub, subId] = parts;
-    if (what === 'traces' && id === undefined) return this.traces(snap, query);
+    if (list) return this.traces(snap, list.filter, list.text, query);
     if (what === 'traces' && id !== undefined && sub === undefined) return this.trace(snap, id);
     if (what === 'traces' && id !== undefined && sub === 'spans' && subId !== undefined && parts.length === 5) return this.span(snap, id, subId);
     if (what === 'sessions' && id === undefined) return this.sessions(snap, query);
@@ -58,30 +61,26 @@ export class Api {
     return { status: 404, body: { error: `no such API path: ${path}` } };
   }
 
-  private async traces(snap: IndexSnapshot, q: URLSearchParams): Promise<ApiAnswer> {
-    const filter: TraceFilter = {};
-    const range = q.get('range');
-    if (range) {
-      try {
-        filter.since = this.now() - parseRange(range);
-      } catch (error) {
-        return { status: 400, body: { error: (error as Error).message } };
-      }
-    }
-    for (const key of ['service', 'agent', 'session'] as const) {
-      const v = q.get(key);
-      if (v) filter[key] = v;
-    }
-    const status = q.get('status');
-    if (status === 'error' || status === 'ok') filter.status = status;
-    const text = q.get('q')?.trim();
-    if (text) filter.ids = await this.search(snap, text);
+  private async traces(snap: IndexSnapshot, filter: TraceFilter, text: string | undefined, q: URLSearchParams): Promise<ApiAnswer> {
+    if (text) filter = { ...filter, ids: await this.search(snap, text) };
     const all = filterTraces(snap.summaries, filter);
     const { offset, limit } = page(q, 50);
+    const loading = snap.loadingBefore !== undefined;
     return {
       status: 200,
       generation: snap.generation,
-      body: { total: all.length, offset, limit, traces: all.slice(offset, offset + limit), facets: facets(snap.summaries), storeTraces: snap.summaries.length, storeSpans: snap.spanCount, notes: snap.notes },
+      body: {
+        total: all.length,
+        offset,
+        limit,
+        traces: all.slice(offset, offset + limit),
+        facets: facets(snap.summaries),
+        storeTraces: snap.summaries.length,
+        storeSpans: snap.spanCount,
+        notes: snap.notes,
+        // Older traces are still being read: `total` and the counts are so far, the page itself is final.
+        ...(loading ? { loading: true } : {}),
+      },
     };
   }
 
@@ -133,6 +132,41 @@ export class Api {
     const turns = traces.map((t) => ({ trace: t, ...snap.previews.get(t.traceId) }));
     return { status: 200, generation: snap.generation, body: { sessionId, turns, notes: snap.notes } };
   }
+}
+
+/** The list's filters from the query, and its search text; or why the range is not one. */
+function traceFilter(q: URLSearchParams, now: number): { filter: TraceFilter; text?: string } | { error: string } {
+  const filter: TraceFilter = {};
+  const range = q.get('range');
+  if (range) {
+    try {
+      filter.since = now - parseRange(range);
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  }
+  for (const key of ['service', 'agent', 'session'] as const) {
+    const v = q.get(key);
+    if (v) filter[key] = v;
+  }
+  const status = q.get('status');
+  if (status === 'error' || status === 'ok') filter.status = status;
+  return { filter, text: q.get('q')?.trim() || undefined };
+}
+
+/**
+ * Whether a snapshot of the newest files answers this page as the whole store
+ * would: every trace on it started after the files still unread were written
+ * (so none of theirs can rank above it or belong to it), or the time range
+ * begins after that.
+ */
+function pageIsSettled(snap: IndexSnapshot, filter: TraceFilter, { offset, limit }: { offset: number; limit: number }): boolean {
+  const before = snap.loadingBefore;
+  if (before === undefined) return true;
+  if (filter.since !== undefined && filter.since > before) return true;
+  const all = filterTraces(snap.summaries, filter);
+  const last = all[offset + limit - 1];
+  return last !== undefined && last.startTime > before;
 }
 
 function page(q: URLSearchParams, fallback: number): { offset: number; limit: number } {

@@ -1,7 +1,7 @@
 import type { StoredSpan } from '../../store/format';
 import { K } from '../keys';
 import { spanKind, str } from '../span-fields';
-import { listStoreFiles, newStats, scanSpans, statsNotes, type StoreFile } from '../store-reader';
+import { CLOCK_SKEW_MS, listStoreFiles, newestFirst, newStats, scanSpans, statsNotes, type StoreFile } from '../store-reader';
 import { TraceSummaries, type TraceSummary } from '../trace-summary';
 import { lightSpan } from './light-span';
 
@@ -12,6 +12,12 @@ import { lightSpan } from './light-span';
  * whose size or mtime moved is read on from where the last read stopped; a file
  * that shrank or was replaced is read again, and a removed one is dropped. The
  * summaries are worked out again only when something changed.
+ *
+ * The first index of a big store takes a while (parsing every line is most of
+ * it), so it reads the newest files first, and a caller that can make do with
+ * the newest traces asks `early()`: it is handed a snapshot of the files read so
+ * far as soon as that is enough for it (see `loadingBefore`), while the rest is
+ * still being read.
  */
 interface FileEntry {
   size: number;
@@ -42,6 +48,19 @@ export interface IndexSnapshot {
   files: StoreFile[];
   /** What was skipped, one sentence each. */
   notes: string[];
+  /**
+   * Set while the first index is still being read, newest files first: the
+   * files not read yet can hold spans only of traces that started before this
+   * time (ms since the epoch), so the traces that started after it are all
+   * listed, complete and in their place; older ones may be missing.
+   */
+  loadingBefore?: number;
+}
+
+/** A caller of `early()` waiting for enough of the store. */
+interface Waiter {
+  enough: (snap: IndexSnapshot) => boolean;
+  resolve: (snap: IndexSnapshot) => void;
 }
 
 export class TraceIndex {
@@ -49,6 +68,9 @@ export class TraceIndex {
   private snapshot?: IndexSnapshot;
   private generation = 0;
   private pending?: Promise<IndexSnapshot>;
+  private waiters: Waiter[] = [];
+  /** While the first index is read: the last snapshot of the newest files, for early() callers. */
+  private partial?: IndexSnapshot;
 
   constructor(readonly dir: string) {}
 
@@ -56,6 +78,28 @@ export class TraceIndex {
   current(): Promise<IndexSnapshot> {
     this.pending ??= this.refresh().finally(() => (this.pending = undefined));
     return this.pending;
+  }
+
+  /**
+   * While the first index is being read: the first snapshot of the newest files
+   * that `enough` accepts (it has `loadingBefore` set), or the whole index if none
+   * does. Once the store has been read, the same as `current()`.
+   */
+  early(enough: (snap: IndexSnapshot) => boolean): Promise<IndexSnapshot> {
+    const whole = this.current();
+    if (this.snapshot) return whole;
+    if (this.partial && enough(this.partial)) return Promise.resolve(this.partial);
+    return new Promise<IndexSnapshot>((resolve, reject) => {
+      const waiter: Waiter = { enough, resolve };
+      this.waiters.push(waiter);
+      whole.then(
+        (snap) => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(snap);
+        },
+        reject,
+      );
+    });
   }
 
   private async refresh(): Promise<IndexSnapshot> {
@@ -68,7 +112,25 @@ export class TraceIndex {
         changed = true;
       }
     }
-    for (const file of files) {
+    const cold = this.snapshot === undefined;
+    // The first read goes newest first, handing out snapshots of what is read so far to
+    // callers of early(); each is built only once the bytes read have doubled, so all of
+    // them together cost no more than one more build of the whole.
+    let readBytes = 0;
+    let nextEarly = 0;
+    const order = cold ? newestFirst(files) : files;
+    for (let i = 0; i < order.length; i++) {
+      const file = order[i]!;
+      if (cold && i > 0) {
+        if (readBytes >= nextEarly) {
+          nextEarly = readBytes * 2;
+          this.offerEarly(files, file);
+        }
+        // Let the server answer between files: a new connection takes one turn of the
+        // event loop to be accepted and another for its request to be read.
+        for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      readBytes += file.size;
       const old = this.entries.get(file.path);
       if (old && old.size === file.size && old.mtimeMs === file.mtimeMs) continue;
       changed = true;
@@ -97,10 +159,25 @@ export class TraceIndex {
     }
     if (changed || !this.snapshot) this.snapshot = this.build(files);
     else this.snapshot.files = files;
+    this.partial = undefined;
     return this.snapshot;
   }
 
-  private build(files: StoreFile[]): IndexSnapshot {
+  /** A snapshot of the files read so far, for the waiters it is enough for and for those who ask before the next. */
+  private offerEarly(files: StoreFile[], nextUnread: StoreFile): void {
+    const snap = this.build(files.filter((f) => this.entries.has(f.path)), false);
+    // The next file unread is the newest of them; spans are written after they end.
+    snap.loadingBefore = nextUnread.mtimeMs + CLOCK_SKEW_MS;
+    snap.files = files;
+    this.partial = snap;
+    this.waiters = this.waiters.filter((w) => {
+      if (!w.enough(snap)) return true;
+      w.resolve(snap);
+      return false;
+    });
+  }
+
+  private build(files: StoreFile[], counted = true): IndexSnapshot {
     const summaries = new TraceSummaries();
     const previews = new Map<string, { preview: TracePreview; root: boolean; start: number }>();
     const traceFiles = new Map<string, string[]>();
@@ -131,7 +208,8 @@ export class TraceIndex {
     }
     const list = summaries.results().sort((a, b) => b.startTime - a.startTime || (a.traceId < b.traceId ? -1 : 1));
     return {
-      generation: ++this.generation,
+      // A partial snapshot takes no generation of its own: nothing built from it is kept.
+      generation: counted ? ++this.generation : this.generation,
       summaries: list,
       previews: new Map([...previews].map(([id, p]) => [id, p.preview])),
       traceFiles,

@@ -168,13 +168,15 @@ function argumentsShown(args: string): Shown {
   return args === '__REDACTED__' ? { type: 'hidden' } : { type: 'text', text: args };
 }
 
-export function Pager({ offset, limit, total, href }: { offset: number; limit: number; total: number; href: (offset: number) => string }) {
-  if (total <= limit && offset === 0) return null;
+/** `more`: the total is only what is known so far (the store is still being read). */
+export function Pager({ offset, limit, total, more, href }: { offset: number; limit: number; total: number; more?: boolean; href: (offset: number) => string }) {
+  if (total <= limit && offset === 0 && !more) return null;
   return (
     <div class="pager">
       {offset > 0 ? <a href={href(Math.max(0, offset - limit))}>← newer</a> : <span class="dim">← newer</span>}
       <span>
         {formatInt(Math.min(total, offset + 1))}–{formatInt(Math.min(total, offset + limit))} of {formatInt(total)}
+        {more ? '+' : ''}
       </span>
       {offset + limit < total ? <a href={href(offset + limit)}>older →</a> : <span class="dim">older →</span>}
     </div>

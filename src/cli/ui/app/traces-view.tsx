@@ -14,11 +14,15 @@ export interface TracesAnswer {
   facets?: { services: string[]; agents: string[]; sessions: string[] };
   storeTraces?: number;
   notes: string[];
+  /** The store is still being read, newest files first: this page is final, the total not yet. */
+  loading?: boolean;
   missingStore?: string;
 }
 
 const PAGE = 50;
 const POLL_MS = 2000;
+/** While the store is still being read, the rest of the list is asked for sooner. */
+const LOADING_POLL_MS = 300;
 const RANGES = [
   ['', 'any time'],
   ['15m', 'last 15 min'],
@@ -30,7 +34,7 @@ const RANGES = [
 /** The trace list: newest first, filtered by the URL's query, polled so new traces appear. */
 export function TracesView({ query }: { query: TraceQuery }) {
   const qs = apiQuery(query, PAGE);
-  const { data, error } = useFetch(qs, () => getJson<TracesAnswer>(`/api/traces?${qs}`), POLL_MS);
+  const { data, error } = useFetch(qs, () => getJson<TracesAnswer>(`/api/traces?${qs}`), (last) => (last?.loading ? LOADING_POLL_MS : POLL_MS));
   const set = (change: Partial<TraceQuery>): void => {
     location.hash = tracesHref({ ...query, ...change, offset: undefined });
   };
@@ -49,6 +53,11 @@ export function TracesView({ query }: { query: TraceQuery }) {
       {error ? <div class="error-box">Could not load the traces: {error.message}</div> : null}
       {data?.missingStore ? <div class="empty">{data.missingStore}. Traces appear here once an app has run.</div> : null}
       <Notes notes={data?.notes ?? []} />
+      {data?.loading ? (
+        <div class="loading-note" role="status">
+          Older traces are still loading ({formatInt(data.storeTraces ?? 0)} read so far); the list completes in a moment.
+        </div>
+      ) : null}
       {data && !data.missingStore ? (
         data.traces.length === 0 ? (
           <div class="empty">{data.storeTraces ? 'No traces match these filters.' : 'No traces in the store yet. Run an app under the preload; its traces appear here.'}</div>
@@ -92,7 +101,7 @@ export function TracesView({ query }: { query: TraceQuery }) {
                 </tbody>
               </table>
             </div>
-            <Pager offset={data.offset} limit={data.limit} total={data.total} href={(offset) => tracesHref({ ...query, offset })} />
+            <Pager offset={data.offset} limit={data.limit} total={data.total} more={data.loading} href={(offset) => tracesHref({ ...query, offset })} />
           </>
         )
       ) : null}
