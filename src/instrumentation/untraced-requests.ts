@@ -39,6 +39,8 @@ export function watchUntracedRequests(): void {
       const request = (message as RequestMessage | undefined)?.request;
       const path = request?.path;
       if (typeof path !== 'string' || !isProviderPath(path) || sentInTracedCall()) return;
+      // A framework that traces its own bundled model calls into our pipeline (Eve's instrumentation file): not a miss.
+      if (getState().hostFramework) return;
       for (const name of CHANNELS) dc.unsubscribe(name, onRequest);
       const where = `${hostOf(request!.origin ?? request!.host)}${path.split('?')[0]}`;
       warnOnce(

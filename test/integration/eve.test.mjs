@@ -264,12 +264,16 @@ describe.skipIf(NODE_MAJOR < 24)('Vercel Eve: @catalyst/tracing/eve in agent/ins
     await new Promise((r) => setTimeout(r, 300));
     expect(both.spans.map((/** @type {any} */ s) => s.name).sort()).toEqual(traced.spans.map((/** @type {any} */ s) => s.name).sort());
     expect(new Set(both.spans.map((/** @type {any} */ s) => s.spanId)).size).toBe(both.spans.length);
+    // The model call inside Eve's bundle is traced through the file: the untraced-request line must not cry wolf.
+    expect(both.output).not.toContain('was not traced');
 
     const alone = await turn({ preload: true, env: { EVE_FIXTURE_NO_CATALYST: '1' }, expectSpans: 0 });
     expect(alone.reply).toBe('It is sunny in Paris, 21 °C.');
     expect(alone.output).not.toMatch(/refus|already registered|catalyst-tracing\] .*error/i);
     expect(alone.appSpans.some((/** @type {any} */ s) => s.name === `invoke_agent ${AGENT}`)).toBe(true);
     expect(alone.spans).toEqual([]);
+    // Without the file the bundled call really goes untraced, and the preload says so, once.
+    expect(alone.output.match(/was not traced/g)).toHaveLength(1);
   }, 120_000);
 
   it('CATALYST_DISABLED_INSTRUMENTATIONS=eve leaves the file inert', async () => {
