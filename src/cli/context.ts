@@ -51,3 +51,25 @@ export function println(ctx: Ctx, line = ''): void {
 export function reportStats(ctx: Ctx, stats: ReadStats): void {
   for (const note of statsNotes(stats)) ctx.io.err(`${ctx.style.yellow('note:')} ${note}\n`);
 }
+
+/**
+ * Resolves when a long-running command should stop: Ctrl-C or SIGTERM, or
+ * the abort signal a test hands in (then no process listener is added).
+ */
+export function untilStopped(ctx: Ctx): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      ctx.io.signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    if (ctx.io.signal) {
+      if (ctx.io.signal.aborted) return stop();
+      ctx.io.signal.addEventListener('abort', stop);
+    } else {
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    }
+  });
+}

@@ -1,5 +1,5 @@
 import { parsePort } from '../args';
-import { println, type Ctx } from '../context';
+import { println, untilStopped, type Ctx } from '../context';
 import { CliError, UsageError } from '../io';
 import { formatInt, terminalSafe } from '../text';
 import { parsePositiveInt } from '../../config/parse';
@@ -61,21 +61,7 @@ export async function serve(ctx: Ctx): Promise<number> {
   println(ctx, `Then look: npx catalyst-tracing trace list${ctx.values.dir ? ` --dir ${ctx.dir}` : ''}`);
   println(ctx, style.dim('Ctrl-C to stop.'));
 
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      ctx.io.signal?.removeEventListener('abort', stop);
-      resolve();
-    };
-    if (ctx.io.signal) {
-      if (ctx.io.signal.aborted) return stop();
-      ctx.io.signal.addEventListener('abort', stop);
-    } else {
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    }
-  });
+  await untilStopped(ctx);
   await receiver.close();
   println(ctx, `stopped; ${formatInt(receiver.writer.written)} span${receiver.writer.written === 1 ? '' : 's'} written${receiver.writer.written ? ` to ${receiver.writer.file}` : ''}`);
   return 0;

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parsePort } from '../args';
-import { println, type Ctx } from '../context';
+import { println, untilStopped, type Ctx } from '../context';
 import { CliError, UsageError } from '../io';
 import { terminalSafe } from '../text';
 
@@ -40,21 +40,7 @@ export async function ui(ctx: Ctx): Promise<number> {
   println(ctx, style.dim('Ctrl-C to stop.'));
   if (ctx.values.open) openBrowser(url, ctx);
 
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      ctx.io.signal?.removeEventListener('abort', stop);
-      resolve();
-    };
-    if (ctx.io.signal) {
-      if (ctx.io.signal.aborted) return stop();
-      ctx.io.signal.addEventListener('abort', stop);
-    } else {
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    }
-  });
+  await untilStopped(ctx);
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();
