@@ -32,8 +32,8 @@ const { values: args } = parseArgs({
     formats: { type: 'string', default: 'cjs' },
     kinds: { type: 'string', default: 'plain,stream' },
     variants: { type: 'string', default: 'plain,ours' },
-    n: { type: 'string', default: '10,30' },
-    warmup: { type: 'string', default: '40' },
+    n: { type: 'string', default: '100,300' },
+    warmup: { type: 'string', default: '300' },
     chunks: { type: 'string', default: '200' },
   },
 });

@@ -36,8 +36,10 @@ describe('bundleTargets: the registry modules among the files a bundler loads', 
     expect(t.target('/app/src/openai/client.mjs')).toBeUndefined();
   });
 
-  it('supportedPackages is the registry, less the integrations that patch a builtin', () => {
-    expect(supportedPackages()).toEqual([...new Set(INTEGRATIONS.filter((s) => !s.builtin).map((s) => s.packageName))]);
+  it('supportedPackages is the registry, less the integrations that name no module file (a builtin patched at load, a framework that bundles itself)', () => {
+    expect(supportedPackages()).toEqual([...new Set(INTEGRATIONS.filter((s) => !s.builtin && s.files.length > 0).map((s) => s.packageName))]);
+    expect(supportedPackages()).not.toContain('eve');
+    expect(supportedPackages()).toContain('@livekit/agents');
   });
 });
 
