@@ -106,7 +106,7 @@ function JsonNode({ value, depth, label, openDepth }: { value: unknown; depth: n
       <summary>
         {label}
         {open}
-        <span class="dim"> {Array.isArray(value) ? `${entries.length} items` : `${entries.length} keys`} </span>
+        <span class="dim"> {plural(entries.length, Array.isArray(value) ? 'item' : 'key')} </span>
       </summary>
       <div class="json-children">
         {entries.map(([k, v]) => (
@@ -181,4 +181,9 @@ export function Pager({ offset, limit, total, more, href }: { offset: number; li
       {offset + limit < total ? <a href={href(offset + limit)}>older →</a> : <span class="dim">older →</span>}
     </div>
   );
+}
+
+/** "1 key", "2 keys". */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
