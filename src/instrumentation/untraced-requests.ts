@@ -45,7 +45,7 @@ export function watchUntracedRequests(): void {
       const where = `${hostOf(request!.origin ?? request!.host)}${path.split('?')[0]}`;
       warnOnce(
         'untraced-provider-request',
-        `a request to ${where} was not traced: the code that sent it was not patched (an SDK inlined by a bundler such as esbuild, webpack or Next.js?). See docs/bundlers.md of @catalyst/tracing: the esbuild plugin, or keep the SDK external.`,
+        `a request to ${where} was not traced: the code that sent it was not patched (an SDK inlined by a bundler such as esbuild, webpack or Next.js?). See node_modules/@catalyst/tracing/docs/bundlers.md: the esbuild plugin, or keep the SDK external.`,
       );
     } catch {
       // Only a hint: never worth a failure.
