@@ -2,6 +2,9 @@ import { Attr, MimeTypes, SpanKindValues, type SpanKindValue } from '../../semco
 import { flattenMessages, flattenTools, type Message, type ToolCall } from '../../semconv/messages';
 import { normalizeUsage, usageAttributes, type TokenUsage } from '../../semconv/usage';
 import { isObj, str, type Attrs, type Obj } from '../shape';
+// Eve's model calls are the AI SDK's (bundled into Eve): the same provider names and JSON text.
+import { providerName, systemName } from '../ai-sdk/attributes';
+import { jsonText } from '../ai-sdk/messages';
 
 /**
  * Eve's spans (scope `eve.agent`) carry the OpenTelemetry GenAI conventions
@@ -89,16 +92,6 @@ function systemMessage(raw: unknown): Message | undefined {
   return texts.length ? { role: 'system', content: texts.join('\n') } : undefined;
 }
 
-function jsonText(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'string') return value;
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return undefined;
-  }
-}
-
 /** The text of the last message of `role` in a GenAI message list. */
 function lastText(messages: readonly Message[], role: string): string | undefined {
   for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.role === role && messages[i]!.content !== undefined) return messages[i]!.content;
@@ -121,10 +114,9 @@ export function usageOf(attributes: Readonly<Attrs>): TokenUsage {
   return usage;
 }
 
-/** `fake.chat` / `openai.responses` -> `fake` / `openai`: the AI SDK names a provider's API after a dot. */
-function providerOf(attributes: Readonly<Attrs>): string | undefined {
-  const raw = str(attributes['gen_ai.provider.name']) ?? str(attributes['gen_ai.system']) ?? str(attributes['ai.model.provider']);
-  return raw?.split('.')[0];
+/** The provider id as the AI SDK names it (`fake.chat`, `openai.responses`): its integration maps it (providerName, systemName). */
+function rawProvider(attributes: Readonly<Attrs>): string | undefined {
+  return str(attributes['gen_ai.provider.name']) ?? str(attributes['gen_ai.system']) ?? str(attributes['ai.model.provider']);
 }
 
 const REQUEST_PARAMETERS: ReadonlyArray<[string, string]> = [
@@ -145,11 +137,10 @@ function llmAttributes(a: Readonly<Attrs>, content: ContentChoice, out: Attrs): 
   if (model) out[Attr.LLM_MODEL_NAME] = model;
   if (requestModel) out[Attr.LLM_REQUEST_MODEL_NAME] = requestModel;
   if (responseModel) out[Attr.LLM_RESPONSE_MODEL_NAME] = responseModel;
-  const provider = providerOf(a);
-  if (provider) {
-    out[Attr.LLM_PROVIDER] = provider;
-    out[Attr.LLM_SYSTEM] = provider;
-  }
+  const provider = providerName(rawProvider(a));
+  if (provider) out[Attr.LLM_PROVIDER] = provider;
+  const system = systemName(rawProvider(a));
+  if (system) out[Attr.LLM_SYSTEM] = system;
   const parameters: Obj = {};
   for (const [key, name] of REQUEST_PARAMETERS) if (a[key] !== undefined) parameters[name] = a[key];
   if (Object.keys(parameters).length) out[Attr.LLM_INVOCATION_PARAMETERS] = parameters;
