@@ -64,15 +64,7 @@ export function installLifecycle(pipeline: BuiltPipeline, flushTimeoutMs: number
     return flushing;
   };
 
-  let reported = false;
-  /** The exit line, once; `fault` is a kind of fault first seen by the exit send, told in the same line. */
-  const reportLosses = (fault?: { key: string; message: string }): void => {
-    if (reported) return;
-    reported = true;
-    const losses = describeLosses(pipeline.stats(), { ...pipeline.lossContext, flushTimeoutMs });
-    if (fault) warnOnce(`export:${fault.key}`, losses ? `${fault.message} ${losses.charAt(0).toUpperCase()}${losses.slice(1)}` : fault.message);
-    else if (losses) warnOnce('exit-losses', losses);
-  };
+  const reportLosses = lossReporter(pipeline, flushTimeoutMs);
 
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -109,16 +101,7 @@ export function installLifecycle(pipeline: BuiltPipeline, flushTimeoutMs: number
     try {
       const until = startBudget();
       endOpenSpans(crash && code !== 0 ? `process crashed: ${crash.message}` : 'process exiting');
-      const queued = pipeline.batch.takeQueued();
-      let fault: { key: string; message: string } | undefined;
-      if (pipeline.localStore) {
-        if (queued.length > 0 && !pipeline.localStore.write(queued)) pipeline.batch.failed += queued.length;
-      } else {
-        // A request that held the loop for its answer until just now may have delayed this exit already.
-        const held = pipeline.otlp?.heldBeforeExit() ?? 0;
-        fault = pipeline.otlp?.exportAtExit(queued, until - held - TEARDOWN_RESERVE_MS);
-      }
-      reportLosses(fault);
+      reportLosses(sendAtExit(pipeline, until));
       debug(`exit path took ${flushTimeoutMs - (until - Date.now())} ms of its ${flushTimeoutMs} ms budget`);
     } catch (error) {
       reportInternalError('exit', error);
@@ -140,4 +123,37 @@ function endOpenSpans(reason: string): void {
   const open = getState().openSpans;
   for (const s of [...open]) s.end(reason);
   open.clear();
+}
+
+/** A kind of export fault first seen at exit, for the exit line. */
+type ExitFault = { key: string; message: string };
+
+/**
+ * The synchronous end of a pipeline, at 'exit': what is still queued is
+ * written to the local store, or sent by the exit sender until `until` (less
+ * what an export holding the loop for its answer already took, and the
+ * sender's teardown). Returns a fault first seen there. Shared by the agent's
+ * lifecycle and hosts that end a pipeline themselves (the OpenCode plugin).
+ */
+export function sendAtExit(pipeline: BuiltPipeline, until: number): ExitFault | undefined {
+  const queued = pipeline.batch.takeQueued();
+  if (pipeline.localStore) {
+    if (queued.length > 0 && !pipeline.localStore.write(queued)) pipeline.batch.failed += queued.length;
+    return undefined;
+  }
+  // A request that held the loop for its answer until just now may have delayed this exit already.
+  const held = pipeline.otlp?.heldBeforeExit() ?? 0;
+  return pipeline.otlp?.exportAtExit(queued, until - held - TEARDOWN_RESERVE_MS);
+}
+
+/** The exit line, once; `fault` is a kind of fault first seen by the exit send, told in the same line. */
+export function lossReporter(pipeline: BuiltPipeline, flushTimeoutMs: number): (fault?: ExitFault) => void {
+  let reported = false;
+  return (fault) => {
+    if (reported) return;
+    reported = true;
+    const losses = describeLosses(pipeline.stats(), { ...pipeline.lossContext, flushTimeoutMs });
+    if (fault) warnOnce(`export:${fault.key}`, losses ? `${fault.message} ${losses.charAt(0).toUpperCase()}${losses.slice(1)}` : fault.message);
+    else if (losses) warnOnce('exit-losses', losses);
+  };
 }

@@ -2,6 +2,7 @@ import { getState } from '../../state';
 import { resolveConfig, type KnownIntegrations } from '../../config/config';
 import { debug, reportInternalError, setDebug, warnOnce } from '../../diagnostics/report';
 import { buildPipeline, type BuiltPipeline } from '../../export/pipeline';
+import { lossReporter, sendAtExit } from '../../export/lifecycle';
 import { openCodePlugin, type OpenCodePlugin, type TracingHandle } from './plugin';
 
 /**
@@ -20,9 +21,6 @@ const ANY_INTEGRATION: KnownIntegrations = { names: [], canonical: (name) => nam
 function serviceNamed(env: NodeJS.ProcessEnv): boolean {
   return ['CATALYST_SERVICE_NAME', 'SERVICE_NAME', 'OTEL_SERVICE_NAME'].some((name) => !!env[name]?.trim()) || /(^|,)\s*service\.name\s*=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '');
 }
-
-/** Kept back from the budget at exit for the sender's thread and the process's teardown. */
-const EXIT_RESERVE_MS = 50;
 
 function startTracing(): TracingHandle | undefined {
   const state = getState();
@@ -63,9 +61,9 @@ function startTracing(): TracingHandle | undefined {
     },
     exit: () => {
       if (!pipeline) return;
-      // With no shutdown first, the budget starts now; an export that held the loop for its answer until just now used part of it.
-      const held = deadline === undefined ? (pipeline.otlp?.heldBeforeExit() ?? 0) : 0;
-      exitPath(pipeline, startBudget() - held);
+      // The agent's own end: what is queued is written or sent within what is left of the budget (it starts
+      // now with no shutdown first), and one line counts what was lost.
+      lossReporter(pipeline, config.flushTimeoutMs)(sendAtExit(pipeline, startBudget()));
     },
   };
 }
@@ -80,17 +78,6 @@ function bounded(work: Promise<void>, ms: number): Promise<void> {
       (error: unknown) => (clearTimeout(timer), reportInternalError('opencode.flush', error), resolve()),
     );
   });
-}
-
-/** The synchronous end: spans still queued are written to the store, or sent by the exit sender until the deadline. */
-function exitPath(pipeline: BuiltPipeline, deadline: number): void {
-  const queued = pipeline.batch.takeQueued();
-  if (queued.length === 0) return;
-  if (pipeline.localStore) {
-    pipeline.localStore.write(queued);
-    return;
-  }
-  pipeline.otlp?.exportAtExit(queued, deadline - EXIT_RESERVE_MS);
 }
 
 /** The plugin function (OpenCode calls it once with its context and gets the hooks). */
