@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { INTEGRATIONS } from '../integrations/registry';
-import { hookLocals, hookTargets, normaliseModuleName } from '../integrations/targets';
+import { hookLocals, hookPackages, hookTargets, normaliseModuleName } from '../integrations/targets';
 import type { IntegrationSpec } from '../integrations/types';
 import { exportedLocals } from '../../hooks/tap';
 import { TAP_KEY } from '../../hooks/tap-receiver';
@@ -41,7 +41,7 @@ export function bundledSpecs(): IntegrationSpec[] {
 
 /** The npm packages the registry supports, once each. */
 export function supportedPackages(): string[] {
-  return [...new Set(bundledSpecs().map((s) => s.packageName))];
+  return hookPackages(INTEGRATIONS);
 }
 
 /**
@@ -57,7 +57,7 @@ export function bundleTargets(specs: readonly IntegrationSpec[] = bundledSpecs()
 } {
   const targets = hookTargets(specs);
   const byName = new Map(targets.map((t) => [t.moduleName, t.spec]));
-  const packages = [...new Set(specs.map((s) => s.packageName))];
+  const packages = hookPackages(specs);
   const entries = new Map<string, string>();
   return {
     packages,

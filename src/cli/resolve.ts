@@ -82,7 +82,8 @@ async function lastTrace(files: StoreFile[], stats: ReadStats): Promise<{ id: st
   return best;
 }
 
-async function collect(files: StoreFile[], traceId: string, stats: ReadStats): Promise<StoredSpan[]> {
+/** The spans of one trace in `files`, deduplicated and in order. */
+export async function collect(files: StoreFile[], traceId: string, stats: ReadStats): Promise<StoredSpan[]> {
   const spans: StoredSpan[] = [];
   // The second pass after `last` must not count corrupt lines twice.
   const scanStats = stats.files > 0 ? newStats() : stats;

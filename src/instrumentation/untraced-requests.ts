@@ -38,9 +38,8 @@ export function watchUntracedRequests(): void {
     try {
       const request = (message as RequestMessage | undefined)?.request;
       const path = request?.path;
-      if (typeof path !== 'string' || !isProviderPath(path) || sentInTracedCall()) return;
       // A framework that traces its own bundled model calls into our pipeline (Eve's instrumentation file): not a miss.
-      if (getState().hostFramework) return;
+      if (typeof path !== 'string' || !isProviderPath(path) || getState().hostFramework || sentInTracedCall()) return;
       for (const name of CHANNELS) dc.unsubscribe(name, onRequest);
       const where = `${hostOf(request!.origin ?? request!.host)}${path.split('?')[0]}`;
       warnOnce(
@@ -67,10 +66,12 @@ export function isProviderPath(path: string): boolean {
  * traced call has started in this process; otherwise the trace code is loaded
  * already, and the active context says.
  */
+let inTracedCall: (() => boolean) | undefined;
 function sentInTracedCall(): boolean {
   if (!getState().pipeline) return false;
   try {
-    return (require('./traced-call-check') as typeof import('./traced-call-check')).inTracedCall();
+    inTracedCall ??= (require('./traced-call-check') as typeof import('./traced-call-check')).inTracedCall;
+    return inTracedCall();
   } catch {
     return false;
   }

@@ -1,8 +1,8 @@
 import type { StoredSpan } from '../../store/format';
 import { parseRange } from '../args';
 import { CliError } from '../io';
-import { dedupeAndSort } from '../resolve';
-import { newStats, scanMatching, statsNotes } from '../store-reader';
+import { collect } from '../resolve';
+import { newStats, statsNotes } from '../store-reader';
 import { summarize } from '../trace-summary';
 import { agentRows, facets, filterTraces, sessionRows, type TraceFilter } from './groups';
 import { lightSpan } from './light-span';
@@ -98,10 +98,8 @@ export class Api {
     if (this.loaded?.traceId === traceId && this.loaded.generation === snap.generation) return this.loaded;
     const holders = snap.traceFiles.get(traceId);
     const files = holders ? snap.files.filter((f) => holders.includes(f.path)) : snap.files;
-    const spans: StoredSpan[] = [];
     const stats = newStats();
-    await scanMatching({ files, needle: traceId, onSpan: (span) => void (span.traceId === traceId && spans.push(span)) }, stats);
-    this.loaded = { traceId, generation: snap.generation, spans: dedupeAndSort(spans), notes: statsNotes(stats) };
+    this.loaded = { traceId, generation: snap.generation, spans: await collect(files, traceId, stats), notes: statsNotes(stats) };
     return this.loaded;
   }
 
