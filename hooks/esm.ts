@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createSyncHooks } from './tap';
 import { installTapReceiver } from './tap-receiver';
-import { installBunHook } from './bun';
 import { runningOnBun } from './runtime';
 import { registerResolveHookOutsidePackages } from './esm-pause';
 import type { IntegrationSpec } from '../src/integrations/types';
@@ -29,7 +28,8 @@ export function installEsmHook(specs: readonly IntegrationSpec[], onLoad: OnModu
     const data = installTapReceiver(specs, onLoad);
     if (!data) return 'none';
     if (runningOnBun()) {
-      installBunHook(data);
+      // Loaded here, not imported: a Node process never needs it.
+      (require('./bun') as typeof import('./bun')).installBunHook(data);
       debug('ESM hooks: Bun runtime plugin (Bun.plugin onLoad)');
       return 'bun';
     }

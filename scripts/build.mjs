@@ -65,6 +65,8 @@ const lazyChunks = [
   { importer: 'src/export/otlp-encoding.ts', specifier: './otlp-vendor', chunk: 'vendor/otlp-http', source: 'src/export/otlp-vendor.ts' },
   { importer: 'src/agent.ts', specifier: './export/pipeline', chunk: 'lazy-pipeline', source: 'src/export/pipeline.ts' },
   { importer: 'src/agent.ts', specifier: './export/lifecycle', chunk: 'lazy-lifecycle', source: 'src/export/lifecycle.ts' },
+  // Bun's runtime plugin: loaded only under Bun, so a Node process never parses it.
+  { importer: 'hooks/esm.ts', specifier: './bun', chunk: 'lazy-bun-hook', source: 'hooks/bun.ts' },
   // The untraced-request hint's question to the trace code, asked only once a traced call has loaded that code.
   { importer: 'src/instrumentation/untraced-requests.ts', specifier: './traced-call-check', chunk: 'lazy-traced-call-check', source: 'src/instrumentation/traced-call-check.ts' },
   ...integrationFolders.map((name) => ({ importer: 'src/integrations/registry.ts', specifier: `./${name}/patch`, chunk: `lazy-${name}`, source: `src/integrations/${name}/patch.ts` })),

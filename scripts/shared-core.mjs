@@ -42,8 +42,11 @@ export const CORES = [
   },
 ];
 
-/** Under a member folder but not members: the off-thread loader is an ES module of its own; the semconv barrel is a public entry. */
-const NOT_MEMBERS = new Set(['hooks/esm-loader.ts', 'src/semconv/index.ts']);
+/**
+ * Under a member folder but not members: the off-thread loader is an ES module of its own; the semconv barrel is a
+ * public entry; Bun's runtime plugin is a lazy chunk of its own (lazy-bun-hook), never parsed by a Node process.
+ */
+const NOT_MEMBERS = new Set(['hooks/esm-loader.ts', 'src/semconv/index.ts', 'hooks/bun.ts']);
 
 const posix = (p) => p.split(sep).join('/');
 
