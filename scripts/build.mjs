@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { CORES, checkCoreExports, checkNoDefaultImports, coreEntry, sharedCore } from './shared-core.mjs';
+import { CORES, PLAIN_EXPORTS_FOOTER, checkCoreExports, checkExportsAssignedOnce, checkNoDefaultImports, coreEntry, sharedCore } from './shared-core.mjs';
 import { buildUi } from './build-ui.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -111,12 +111,13 @@ for (const entry of built) {
 }
 await Promise.all([
   ...CORES.map((core) =>
-    build({ ...common, stdin: coreEntry(root, core), outfile: join(dist, `${core.name}.js`), plugins: [lazyFiles, sharedCore(root, { building: core.name, prefix: './' })] }),
+    build({ ...common, stdin: coreEntry(root, core), outfile: join(dist, `${core.name}.js`), footer: { js: PLAIN_EXPORTS_FOOTER }, plugins: [lazyFiles, sharedCore(root, { building: core.name, prefix: './' })] }),
   ),
   ...[...byDepth].map(([depth, group]) =>
     build({ ...common, entryPoints: Object.fromEntries(group), outdir: dist, plugins: [lazyFiles, sharedCore(root, { prefix: depth ? '../'.repeat(depth) : './' })] }),
   ),
 ]);
+for (const core of CORES) checkExportsAssignedOnce(core.name, readFileSync(join(dist, `${core.name}.js`), 'utf8'));
 checkNoDefaultImports(built.map(([name]) => [`${name}.js`, readFileSync(join(dist, `${name}.js`), 'utf8')]));
 
 // The off-thread ESM loader is registered by URL, so it ships as a file of its own (an ES module).

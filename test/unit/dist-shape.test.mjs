@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'n
 import { join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
-import { CORES, coreOfFile } from '../../scripts/shared-core.mjs';
+import { CORES, checkExportsAssignedOnce, coreOfFile } from '../../scripts/shared-core.mjs';
 import { runChild } from '../harness/run-child.mjs';
 
 // The shape of the built package: each shared module lives in one file of
@@ -73,5 +73,32 @@ console.log(JSON.stringify(loaded.sort()));\n`,
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('each core exports plain values once loaded, not getters, with the names the ESM faces import', () => {
+    for (const core of CORES) {
+      const file = join(dist, `${core.name}.js`);
+      const exported = require(file);
+      const names = Object.keys(exported);
+      expect(names.length).toBeGreaterThan(20);
+      const getters = names.filter((k) => typeof Object.getOwnPropertyDescriptor(exported, k).get === 'function');
+      expect(getters).toEqual([]);
+      expect(exported.__esModule).toBe(true);
+      // cjs-module-lexer reads the names from esbuild's annotation: every one of them is there.
+      const annotated = /0 && \(module\.exports = \{([\s\S]*?)\}\);/.exec(readFileSync(file, 'utf8'))[1].match(/[\w$]+/g);
+      expect(annotated.filter((k) => !(k in exported))).toEqual([]);
+    }
+  });
+});
+
+describe('checkExportsAssignedOnce', () => {
+  const bundle = (body) => `var x_exports = {};\n__export(x_exports, {\n  a: () => a,\n  f: () => f\n});\nmodule.exports = __toCommonJS(x_exports);\n${body}`;
+  it('passes bindings assigned once and functions', () => {
+    expect(() => checkExportsAssignedOnce('x', bundle('var a = 1;\nfunction f() {}\n'))).not.toThrow();
+  });
+  it('fails a binding assigned again, or a let', () => {
+    expect(() => checkExportsAssignedOnce('x', bundle('var a = 1;\nfunction f() { a = 2; }\n'))).toThrow(/a \(var, 2 assignment/);
+    expect(() => checkExportsAssignedOnce('x', bundle('let a = 1;\nfunction f() {}\n'))).toThrow(/a \(let/);
+    expect(() => checkExportsAssignedOnce('x', bundle('var a = 1;\nfunction f() {}\nf = null;\n'))).toThrow(/f \(function/);
   });
 });
