@@ -2,6 +2,7 @@ import { context, type Context } from '@opentelemetry/api';
 import { getState } from '../state';
 import { safely } from './safe';
 import { writeAttributes } from '../trace/write';
+import { rememberJsonText } from '../trace/encode';
 import type { Span } from '@opentelemetry/api';
 
 /**
@@ -124,14 +125,22 @@ export function requestAsSent(params: unknown, sent: string | undefined): unknow
   }
   if (!isRecord(parsed) || !isRecord(params)) return parsed;
   const out: Record<string, unknown> = {};
+  let asParsed = true;
+  const sentKeys = Object.keys(parsed);
+  let at = 0;
   for (const key of Object.keys(params)) {
     if (Object.prototype.hasOwnProperty.call(parsed, key)) {
       out[key] = parsed[key];
+      // (An own `__proto__` sets the copy's prototype instead of a key.)
+      if (sentKeys[at++] !== key || key === '__proto__') asParsed = false;
       continue;
     }
+    asParsed = false;
     const own = Object.getOwnPropertyDescriptor(params, key);
     if (own && 'value' in own && isPlainScalarOrList(own.value)) out[key] = own.value;
   }
+  // The SDK's JSON.stringify gave `sent`; re-encoding what it parses to, same keys in the same order, gives it back.
+  if (asParsed && at === sentKeys.length && !sent.includes('\n')) rememberJsonText(out, sent);
   return out;
 }
 

@@ -18,6 +18,8 @@ function defaultMax(): number {
  */
 export function safeJson(value: unknown, maxLength = defaultMax()): string {
   const maxItems = Math.max(100, Math.floor(maxLength / 8));
+  const known = value && typeof value === 'object' ? knownJson.get(value) : undefined;
+  if (known !== undefined && withinCaps(known, maxLength, maxItems)) return known;
   // Plain data (what JSON.parse returns, object literals) encodes the same without the replacer, which costs a call per value.
   if (isPlainData(value, maxLength, maxItems)) return JSON.stringify(value) ?? String(value);
   const seen = new WeakSet<object>();
@@ -45,6 +47,37 @@ export function safeJson(value: unknown, maxLength = defaultMax()): string {
   } catch (error) {
     return `[unserializable: ${describeError(error)}]`;
   }
+}
+
+/**
+ * JSON texts known for objects of ours: a request parsed from the text the SDK
+ * sent, whose JSON is that text (sent-body.ts). safeJson hands the text back
+ * instead of walking and encoding the object again: per traced chat call that
+ * was one plain-data walk and one stringify of the whole request.
+ */
+const knownJson = new WeakMap<object, string>();
+
+/**
+ * Records that `text` is exactly `JSON.stringify(value)`: for an object only
+ * our code holds, built from `JSON.parse(text)` with the same keys in the same
+ * order, where `text` itself came from `JSON.stringify` (no indentation).
+ */
+export function rememberJsonText(value: object, text: string): void {
+  knownJson.set(value, text);
+}
+
+/**
+ * Whether a JSON text is what safeJson would give its value under these caps:
+ * no string in it can be longer than the text, and an array of more than
+ * `maxItems` items has at least `maxItems` commas (a short text cannot hold
+ * that many; a longer one has them counted).
+ */
+function withinCaps(text: string, maxLength: number, maxItems: number): boolean {
+  if (text.length > maxLength) return false;
+  if (text.length <= 2 * maxItems) return true;
+  let commas = 0;
+  for (let at = text.indexOf(','); at !== -1; at = text.indexOf(',', at + 1)) if (++commas >= maxItems) return false;
+  return true;
 }
 
 /** Deeper than this, plain data is left to the replacer path (which reports absurd depth itself). */

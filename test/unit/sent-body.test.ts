@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { requestAsSent } from '../../src/instrumentation/sent-body';
-import { dataSnapshot } from '../../src/trace/encode';
+import { dataSnapshot, safeJson } from '../../src/trace/encode';
 
 /** A getter that counts its reads. */
 function counted(target: Record<string, unknown>, key: string, value: unknown) {
@@ -24,6 +24,42 @@ describe('requestAsSent', () => {
     const out = requestAsSent(params, JSON.stringify({ model: 'm', encoding_format: 'base64' }));
     expect(out).toEqual({ model: 'm', betas: ['b-1'], user_profile_id: 'u' });
     expect(reads.n).toBe(0);
+  });
+
+  it('encodes as the same JSON whether or not the text sent is reused', () => {
+    const long = 'x'.repeat(70_000);
+    const cases: Array<[Record<string, unknown>, string]> = [
+      // Sent unchanged: the text itself comes back.
+      [{ model: 'm', messages: [{ role: 'user', content: 'hé \u2028 "q" \n' }], n: 1e21, t: -0, u: null }, ''],
+      [{ b: 2, 10: 'int key first', a: [1, 2.5, 'three', { d: true }] }, ''],
+      // Reordered, added and dropped keys, pretty-printed text: encoded again.
+      [{ model: 'm', temperature: 0.2 }, JSON.stringify({ temperature: 0.2, model: 'm' })],
+      [{ model: 'm' }, JSON.stringify({ model: 'm', encoding_format: 'base64' })],
+      [{ model: 'm', betas: ['b'] }, JSON.stringify({ model: 'm' })],
+      [{ model: 'm', x: [1] }, JSON.stringify({ model: 'm', x: [1] }, null, 2)],
+      // Over the caps: a long string, a long array (cut by the encoder, never reused).
+      [{ model: 'm', content: long }, ''],
+      [{ model: 'm', list: Array.from({ length: 9000 }, () => 1) }, ''],
+      [{ model: 'm', list: Array.from({ length: 120 }, () => 1) }, ''],
+      // Longer than twice the item cap, under the length cap: commas counted.
+      [{ model: 'm', messages: Array.from({ length: 40 }, () => ({ role: 'user', content: 'a, b. '.repeat(200) })) }, ''],
+    ];
+    for (const [params, given] of cases) {
+      const sent = given || JSON.stringify(params);
+      const out = requestAsSent(params, sent) as Record<string, unknown>;
+      expect(safeJson(out)).toBe(safeJson(structuredClone(out)));
+      expect(safeJson(out, 100)).toBe(safeJson(structuredClone(out), 100));
+    }
+    const plain = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
+    const sent = JSON.stringify(plain);
+    const request = requestAsSent(plain, sent);
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      expect(safeJson(request)).toBe(sent);
+      expect(stringify).not.toHaveBeenCalled();
+    } finally {
+      stringify.mockRestore();
+    }
   });
 
   it('nothing for a body that is not JSON text', () => {
