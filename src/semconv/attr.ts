@@ -29,6 +29,22 @@ export const MimeTypes = { TEXT: MimeType.TEXT, JSON: MimeType.JSON } as const;
 type MessageSide = 'input' | 'output';
 const messagesKey = (side: MessageSide): string => (side === 'input' ? SC.LLM_INPUT_MESSAGES : SC.LLM_OUTPUT_MESSAGES);
 
+/**
+ * Indexed keys are built once and kept: every traced call writes a dozen of
+ * them, and a key built anew is a new string to hash and intern each time it
+ * names a property. Indexes up to KEPT_INDEX are kept (longer conversations
+ * build the rest per use).
+ */
+const KEPT_INDEX = 64;
+type KeptKeys = Record<MessageSide, Record<string, string[]>>;
+const keptTable = (): KeptKeys => ({ input: Object.create(null), output: Object.create(null) });
+const kept = { message: keptTable(), content: keptTable(), toolCall: keptTable() };
+function indexedKey(table: KeptKeys, side: MessageSide, field: string, i: number, j: number, build: () => string): string {
+  if (i >= KEPT_INDEX || j >= KEPT_INDEX) return build();
+  const row = (table[side][field] ??= []);
+  return (row[i * KEPT_INDEX + j] ??= build());
+}
+
 export const Attr = {
   SPAN_KIND: SC.OPENINFERENCE_SPAN_KIND,
 
@@ -80,20 +96,23 @@ export const Attr = {
   EMBEDDING_MODEL_NAME: SC.EMBEDDING_MODEL_NAME,
 
   /** `llm.input_messages.{i}.message.{field}` / `llm.output_messages...` */
-  message: (side: MessageSide, i: number, field: 'role' | 'content' | 'name' | 'tool_call_id'): string => {
-    const leaf = { role: SC.MESSAGE_ROLE, content: SC.MESSAGE_CONTENT, name: SC.MESSAGE_NAME, tool_call_id: SC.MESSAGE_TOOL_CALL_ID }[field];
-    return `${messagesKey(side)}.${i}.${leaf}`;
-  },
+  message: (side: MessageSide, i: number, field: 'role' | 'content' | 'name' | 'tool_call_id'): string =>
+    indexedKey(kept.message, side, field, i, 0, () => {
+      const leaf = { role: SC.MESSAGE_ROLE, content: SC.MESSAGE_CONTENT, name: SC.MESSAGE_NAME, tool_call_id: SC.MESSAGE_TOOL_CALL_ID }[field];
+      return `${messagesKey(side)}.${i}.${leaf}`;
+    }),
   /** `...message.contents.{k}.message_content.type|text|image.image.url` */
-  messageContent: (side: MessageSide, i: number, k: number, field: 'type' | 'text' | 'image_url'): string => {
-    const leaf = field === 'type' ? SC.MESSAGE_CONTENT_TYPE : field === 'text' ? SC.MESSAGE_CONTENT_TEXT : `${SC.MESSAGE_CONTENT_IMAGE}.${SC.IMAGE_URL}`;
-    return `${messagesKey(side)}.${i}.${SC.MESSAGE_CONTENTS}.${k}.${leaf}`;
-  },
+  messageContent: (side: MessageSide, i: number, k: number, field: 'type' | 'text' | 'image_url'): string =>
+    indexedKey(kept.content, side, field, i, k, () => {
+      const leaf = field === 'type' ? SC.MESSAGE_CONTENT_TYPE : field === 'text' ? SC.MESSAGE_CONTENT_TEXT : `${SC.MESSAGE_CONTENT_IMAGE}.${SC.IMAGE_URL}`;
+      return `${messagesKey(side)}.${i}.${SC.MESSAGE_CONTENTS}.${k}.${leaf}`;
+    }),
   /** `...message.tool_calls.{j}.tool_call.id|function.name|function.arguments` */
-  toolCall: (side: MessageSide, i: number, j: number, field: 'id' | 'name' | 'arguments'): string => {
-    const leaf = field === 'id' ? SC.TOOL_CALL_ID : field === 'name' ? SC.TOOL_CALL_FUNCTION_NAME : SC.TOOL_CALL_FUNCTION_ARGUMENTS_JSON;
-    return `${messagesKey(side)}.${i}.${SC.MESSAGE_TOOL_CALLS}.${j}.${leaf}`;
-  },
+  toolCall: (side: MessageSide, i: number, j: number, field: 'id' | 'name' | 'arguments'): string =>
+    indexedKey(kept.toolCall, side, field, i, j, () => {
+      const leaf = field === 'id' ? SC.TOOL_CALL_ID : field === 'name' ? SC.TOOL_CALL_FUNCTION_NAME : SC.TOOL_CALL_FUNCTION_ARGUMENTS_JSON;
+      return `${messagesKey(side)}.${i}.${SC.MESSAGE_TOOL_CALLS}.${j}.${leaf}`;
+    }),
   /** `llm.tools.{i}.tool.json_schema` */
   toolSchema: (i: number): string => `${SC.LLM_TOOLS}.${i}.${SC.TOOL_JSON_SCHEMA}`,
   /** `embedding.embeddings.{i}.embedding.text` */
