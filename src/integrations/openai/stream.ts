@@ -21,6 +21,10 @@ interface ChoiceState {
   finish_reason?: string | null;
 }
 
+/** Read-only stand-ins for a missing list or delta, so that a chunk without them allocates nothing. */
+const NONE: readonly never[] = Object.freeze([]);
+const NO_DELTA: Obj = Object.freeze({});
+
 /** chat.completions chunks -> a ChatCompletion (content and tool-call arguments concatenated, usage from the final chunk). */
 export function chatCompletionAccumulator(): Accumulator<Obj> {
   // Fields are copied out of chunks, never written into them: the chunks belong to the app.
@@ -33,21 +37,26 @@ export function chatCompletionAccumulator(): Accumulator<Obj> {
       head ??= { id: chunk.id, created: chunk.created };
       if (chunk.model) head.model = chunk.model;
       if (chunk.usage) usage = chunk.usage;
-      for (const c of Array.isArray(chunk.choices) ? chunk.choices : []) {
-        const index = typeof c?.index === 'number' ? c.index : 0;
+      const chunkChoices: readonly unknown[] = Array.isArray(chunk.choices) ? chunk.choices : NONE;
+      for (let ci = 0; ci < chunkChoices.length; ci++) {
+        const c = chunkChoices[ci] as Obj | null | undefined;
+        if (!c || typeof c !== 'object') continue;
+        const index = typeof c.index === 'number' ? c.index : 0;
         let s = choices.get(index);
         if (!s) {
           s = { index, content: '', refusal: '', hasContent: false, toolCalls: new Map() };
           choices.set(index, s);
         }
-        const d = c.delta ?? {};
+        const d: Obj = c.delta ?? NO_DELTA;
         if (d.role) s.role = d.role;
         if (typeof d.content === 'string') {
           s.content += d.content;
           s.hasContent = true;
         }
         if (typeof d.refusal === 'string') s.refusal += d.refusal;
-        for (const tc of Array.isArray(d.tool_calls) ? d.tool_calls : []) {
+        const deltaCalls: readonly Obj[] = Array.isArray(d.tool_calls) ? d.tool_calls : NONE;
+        for (let ti0 = 0; ti0 < deltaCalls.length; ti0++) {
+          const tc = deltaCalls[ti0];
           const ti = typeof tc?.index === 'number' ? tc.index : s.toolCalls.size;
           let call = s.toolCalls.get(ti);
           if (!call) {
