@@ -1,18 +1,22 @@
 // 2. Per-call cost: CPU time (process.cpuUsage(), user + system, all threads)
-// of a child that makes N plain and then N streamed (200-chunk) chat
-// completions against the loopback fake provider, traced vs untraced. The
-// traced children export to the loopback OTLP collector and flush inside the
-// measured window, so export cost counts. Added cost per call =
-// (traced - untraced) / N, paired within a round; all five set-ups run in
-// every round, in rotated order, so each pair ran close together in time.
-// Many short rounds rather than a few long ones: on a shared machine a burst
-// of other work then spoils a few pairs, not the median.
-// Budgets: at most 50 µs CPU per plain call, 100 µs per 200-chunk stream.
+// of a child that makes 1,000 plain and then 300 streamed (200-chunk) chat
+// completions against the loopback fake provider, after 300 plain and 75
+// streamed ones to warm up. Set-ups: untraced, ours, the peer (CJS only) and
+// the floor (bench/apps/floor-core.cjs: OpenTelemetry's span code and its own
+// export, same attributes, nothing of ours). The traced children export to the
+// loopback OTLP collector and flush inside the measured window, so export cost
+// counts. Added cost per call = (traced - untraced) / N, paired within a round;
+// every set-up runs in every round, in rotated order, so each pair ran close
+// together in time. Runs are long (a second or more of CPU each) so that a
+// collection or a compile landing in one run and not its pair moves the
+// per-call figure little.
+// Budgets: at most 50 µs CPU per plain call, 100 µs per 200-chunk stream; where
+// the floor itself costs more, at most 1.5 times what the floor adds.
 import { join } from 'node:path';
 import { APPS } from './lib/context.mjs';
 import { alternate, runNode } from './lib/spawn.mjs';
 import { pairedDiff, summarize } from './lib/stats.mjs';
-import { verdict } from './lib/table.mjs';
+import { FLOOR_FACTOR, floorRatioRow, verdict } from './lib/table.mjs';
 import { LABELS, preloadArgs, tracingEnv } from './lib/variants.mjs';
 
 /** The peer is measured on CJS only: on ESM its set-up loads but traces nothing (see apps/peer-register.mjs). */
@@ -20,17 +24,21 @@ const SETUPS = {
   'cjs:plain': ['cjs', 'plain'],
   'cjs:ours': ['cjs', 'ours'],
   'cjs:peer': ['cjs', 'peer'],
+  'cjs:floor': ['cjs', 'floor'],
   'esm:plain': ['esm', 'plain'],
   'esm:ours': ['esm', 'ours'],
+  'esm:floor': ['esm', 'floor'],
 };
+
 const APP = { cjs: 'workload.cjs', esm: 'workload.mjs' };
 const BUDGET = { plain: 50, stream: 100 };
 
 /** @param {import('./run.mjs').BenchContext} ctx */
 export async function run(ctx) {
-  const rounds = ctx.quick ? 1 : 11;
-  const n = ctx.quick ? 30 : 300;
-  const warmup = ctx.quick ? 8 : 100;
+  const rounds = ctx.quick ? 1 : 9;
+  const n = ctx.quick ? 30 : 1000;
+  const streamN = ctx.quick ? 30 : 300;
+  const warmup = ctx.quick ? 8 : 300;
   const chunks = 200;
   const results = await alternate(rounds, Object.keys(SETUPS), async (setup) => {
     const [format, variant] = SETUPS[setup];
@@ -43,14 +51,15 @@ export async function run(ctx) {
         BENCH_TASK: 'cpu',
         BENCH_BASE_URL: ctx.provider.baseURL,
         BENCH_N: String(n),
+        BENCH_STREAM_N: String(streamN),
         BENCH_WARMUP: String(warmup),
         BENCH_CHUNKS: String(chunks),
       },
     });
     // Every call of a traced run should have reached the collector (a check that the set-up really traces).
-    const expected = warmup + warmup / 4 + 2 * n;
+    const expected = warmup + warmup / 4 + n + streamN;
     if (variant !== 'plain') await ctx.collector.waitForSpans(expected, 3000).catch(() => undefined);
-    return { plainUs: result.plain.cpuUs / n, streamUs: result.stream.cpuUs / n, spansPerCall: ctx.collector.spans.length / expected };
+    return { plainUs: result.plain.cpuUs / n, streamUs: result.stream.cpuUs / streamN, spansPerCall: ctx.collector.spans.length / expected };
   });
 
   /** @type {import('./lib/table.mjs').Row[]} */
@@ -75,6 +84,11 @@ export async function run(ctx) {
       }
       rows.push({ section: '2', measure: `Per call, ${name}: spans received per call (check)`, variant: LABELS[v], unit: 'x', ...summarize(of(`${format}:${v}`, 'spansPerCall')) });
     }
+    for (const [kind, key, label] of [['plain', 'plainUs', 'plain call'], ['stream', 'streamUs', '200-chunk stream']]) {
+      const ours = summarize(pairedDiff(of(`${format}:ours`, key), of(`${format}:plain`, key))).median;
+      const floor = summarize(pairedDiff(of(`${format}:floor`, key), of(`${format}:plain`, key))).median;
+      rows.push(floorRatioRow({ section: '2', measure: `Per call, ${name}: CPU added per ${label}, ours over the floor's`, ours, floor, unit: 'µs', factor: FLOOR_FACTOR, runs: rounds }));
+    }
   }
-  return { rows, raw: { n, warmup, chunks, rounds, results } };
+  return { rows, raw: { n, streamN, warmup, chunks, rounds, results } };
 }

@@ -104,24 +104,26 @@ const tasks = {
     // BENCH_FETCH=canned answers in-process (bench/instructions.mjs: no socket timing in the count).
     const client = makeClient(OpenAI, process.env.BENCH_FETCH === 'canned' ? { fetch: cannedFetch() } : {});
     const n = num('BENCH_N', 2000);
+    // Streams cost ~10x a plain call: fewer of them give the same measured time.
+    const streamN = num('BENCH_STREAM_N', n);
     const warmup = num('BENCH_WARMUP', 200);
     const chunks = num('BENCH_CHUNKS', 200);
     for (let i = 0; i < warmup; i++) await plainCall(client);
     for (let i = 0; i < warmup / 4; i++) await streamCall(client, chunks);
     await flushTracing();
 
-    const measure = async (call) => {
+    const measure = async (count, call) => {
       const cpu0 = cpuNow();
       const t0 = performance.now();
-      for (let i = 0; i < n; i++) await call();
+      for (let i = 0; i < count; i++) await call();
       await flushTracing();
       return { cpuUs: cpuNow() - cpu0, wallMs: performance.now() - t0 };
     };
     // BENCH_KINDS narrows the run to one kind of call (for profiling one path).
     const kinds = (process.env.BENCH_KINDS ?? 'plain,stream').split(',');
-    const plain = kinds.includes('plain') ? await measure(() => plainCall(client)) : undefined;
-    const stream = kinds.includes('stream') ? await measure(() => streamCall(client, chunks)) : undefined;
-    return { n, chunks, plain, stream };
+    const plain = kinds.includes('plain') ? await measure(n, () => plainCall(client)) : undefined;
+    const stream = kinds.includes('stream') ? await measure(streamN, () => streamCall(client, chunks)) : undefined;
+    return { n, streamN, chunks, plain, stream };
   },
 
   /** Stream timing: per stream, time to the first chunk and to the end; medians of N streams. */
