@@ -44,7 +44,8 @@ export function observeAsyncIterator<T>(source: AsyncIterator<T>, observer: Iter
     next(...args: [] | [unknown]): Promise<IteratorResult<T>> {
       let pending: PromiseLike<IteratorResult<T>> | IteratorResult<T>;
       try {
-        pending = source.next(...args);
+        // for await calls next() with no argument: no spread on that path.
+        pending = args.length === 0 ? source.next() : source.next(...args);
       } catch (error) {
         finish(() => observer.onError(error));
         return Promise.reject(error);
