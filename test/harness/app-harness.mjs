@@ -81,6 +81,13 @@ export function lineOf(stdout, tag) {
  * order: the shape a test asserts and a failure message shows.
  * @param {any[]} spans
  */
+/** -1, 0 or 1 for two nanosecond times given as decimal text. */
+function compareTimes(a, b) {
+  const x = BigInt(a ?? 0);
+  const y = BigInt(b ?? 0);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 export function spanTree(spans) {
   const byParent = new Map();
   const ids = new Set(spans.map((s) => s.spanId));
@@ -91,7 +98,8 @@ export function spanTree(spans) {
   }
   const lines = [];
   const walk = (/** @type {string} */ parent, /** @type {number} */ depth) => {
-    const children = (byParent.get(parent) ?? []).sort((a, b) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1));
+    // By start, then (spans started in the same millisecond) by end.
+    const children = (byParent.get(parent) ?? []).sort((a, b) => compareTimes(a.startTimeUnixNano, b.startTimeUnixNano) || compareTimes(a.endTimeUnixNano, b.endTimeUnixNano));
     for (const s of children) {
       lines.push(`${'  '.repeat(depth)}${s.name} [${s.attributes['openinference.span.kind'] ?? '-'}]`);
       walk(s.spanId, depth + 1);

@@ -80,7 +80,13 @@ interface TraceInfo {
   open: Set<Node>;
 }
 
-const now = (): number => performance.timeOrigin + performance.now();
+/**
+ * A start time kept for a span made later (a model call's, at its end), read
+ * from the clock OpenTelemetry starts every other span with (the wall clock):
+ * `timeOrigin + performance.now()` drifts from it by up to milliseconds, which
+ * put a model call before the tool call that had run just before it.
+ */
+const now = (): number => Date.now();
 
 /** The bridge patch.ts feeds the SDK's events to, reading the SDK's content switches on every span. */
 export function createBridge(tracer: () => Tracer): AgentsSpanBridge {
