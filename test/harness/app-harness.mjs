@@ -76,11 +76,6 @@ export function lineOf(stdout, tag) {
   return JSON.parse(line.slice(tag.length + 1));
 }
 
-/**
- * The spans as an indented tree of `name [KIND]` lines, children in start
- * order: the shape a test asserts and a failure message shows.
- * @param {any[]} spans
- */
 /** -1, 0 or 1 for two nanosecond times given as decimal text. */
 function compareTimes(a, b) {
   const x = BigInt(a ?? 0);
@@ -88,6 +83,11 @@ function compareTimes(a, b) {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/**
+ * The spans as an indented tree of `name [KIND]` lines, children in start
+ * order: the shape a test asserts and a failure message shows.
+ * @param {any[]} spans
+ */
 export function spanTree(spans) {
   const byParent = new Map();
   const ids = new Set(spans.map((s) => s.spanId));
