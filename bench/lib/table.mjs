@@ -31,10 +31,6 @@ export function renderTable(rows) {
   return lines.join('\n');
 }
 
-/**
- * A budget verdict: `ok (margin)` or `MISSED by (excess)`.
- * @param {number} value @param {number} limit @param {string} unit
- */
 /** Where a budget is below what OpenTelemetry's span code alone costs (the floor), ours is held to this multiple of it. */
 export const FLOOR_FACTOR = 1.5;
 
@@ -61,6 +57,10 @@ export function floorRatioRow({ section, measure, ours, floor, unit, factor, run
   };
 }
 
+/**
+ * A budget verdict: `ok (margin)` or `MISSED by (excess)`.
+ * @param {number} value @param {number} limit @param {string} unit
+ */
 export function verdict(value, limit, unit) {
   if (!Number.isFinite(value)) return 'n/a';
   return value <= limit ? `ok (${fmt(limit - value, unit)} ${unit} to spare)` : `MISSED by ${fmt(value - limit, unit)} ${unit}`;
