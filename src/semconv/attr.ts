@@ -33,17 +33,33 @@ const messagesKey = (side: MessageSide): string => (side === 'input' ? SC.LLM_IN
  * Indexed keys are built once and kept: every traced call writes a dozen of
  * them, and a key built anew is a new string to hash and intern each time it
  * names a property. Indexes up to KEPT_INDEX are kept (longer conversations
- * build the rest per use).
+ * build the rest per use). Each family builds its keys with one module-level
+ * function, so a lookup allocates nothing.
  */
 const KEPT_INDEX = 64;
-type KeptKeys = Record<MessageSide, Record<string, string[]>>;
-const keptTable = (): KeptKeys => ({ input: Object.create(null), output: Object.create(null) });
-const kept = { message: keptTable(), content: keptTable(), toolCall: keptTable() };
-function indexedKey(table: KeptKeys, side: MessageSide, field: string, i: number, j: number, build: () => string): string {
-  if (i >= KEPT_INDEX || j >= KEPT_INDEX) return build();
-  const row = (table[side][field] ??= []);
-  return (row[i * KEPT_INDEX + j] ??= build());
+interface KeyFamily<F extends string> {
+  build(side: MessageSide, field: F, i: number, j: number): string;
+  kept: Record<MessageSide, Partial<Record<F, string[]>>>;
 }
+function keyFamily<F extends string>(build: KeyFamily<F>['build']): KeyFamily<F> {
+  return { build, kept: { input: {}, output: {} } };
+}
+function indexedKey<F extends string>(family: KeyFamily<F>, side: MessageSide, field: F, i: number, j: number): string {
+  if (i >= KEPT_INDEX || j >= KEPT_INDEX) return family.build(side, field, i, j);
+  const row = (family.kept[side][field] ??= []);
+  return (row[i * KEPT_INDEX + j] ??= family.build(side, field, i, j));
+}
+
+const MESSAGE_LEAF = { role: SC.MESSAGE_ROLE, content: SC.MESSAGE_CONTENT, name: SC.MESSAGE_NAME, tool_call_id: SC.MESSAGE_TOOL_CALL_ID };
+const messageKeys = keyFamily<keyof typeof MESSAGE_LEAF>((side, field, i) => `${messagesKey(side)}.${i}.${MESSAGE_LEAF[field]}`);
+const contentKeys = keyFamily<'type' | 'text' | 'image_url'>((side, field, i, k) => {
+  const leaf = field === 'type' ? SC.MESSAGE_CONTENT_TYPE : field === 'text' ? SC.MESSAGE_CONTENT_TEXT : `${SC.MESSAGE_CONTENT_IMAGE}.${SC.IMAGE_URL}`;
+  return `${messagesKey(side)}.${i}.${SC.MESSAGE_CONTENTS}.${k}.${leaf}`;
+});
+const toolCallKeys = keyFamily<'id' | 'name' | 'arguments'>((side, field, i, j) => {
+  const leaf = field === 'id' ? SC.TOOL_CALL_ID : field === 'name' ? SC.TOOL_CALL_FUNCTION_NAME : SC.TOOL_CALL_FUNCTION_ARGUMENTS_JSON;
+  return `${messagesKey(side)}.${i}.${SC.MESSAGE_TOOL_CALLS}.${j}.${leaf}`;
+});
 
 export const Attr = {
   SPAN_KIND: SC.OPENINFERENCE_SPAN_KIND,
@@ -96,23 +112,11 @@ export const Attr = {
   EMBEDDING_MODEL_NAME: SC.EMBEDDING_MODEL_NAME,
 
   /** `llm.input_messages.{i}.message.{field}` / `llm.output_messages...` */
-  message: (side: MessageSide, i: number, field: 'role' | 'content' | 'name' | 'tool_call_id'): string =>
-    indexedKey(kept.message, side, field, i, 0, () => {
-      const leaf = { role: SC.MESSAGE_ROLE, content: SC.MESSAGE_CONTENT, name: SC.MESSAGE_NAME, tool_call_id: SC.MESSAGE_TOOL_CALL_ID }[field];
-      return `${messagesKey(side)}.${i}.${leaf}`;
-    }),
+  message: (side: MessageSide, i: number, field: 'role' | 'content' | 'name' | 'tool_call_id'): string => indexedKey(messageKeys, side, field, i, 0),
   /** `...message.contents.{k}.message_content.type|text|image.image.url` */
-  messageContent: (side: MessageSide, i: number, k: number, field: 'type' | 'text' | 'image_url'): string =>
-    indexedKey(kept.content, side, field, i, k, () => {
-      const leaf = field === 'type' ? SC.MESSAGE_CONTENT_TYPE : field === 'text' ? SC.MESSAGE_CONTENT_TEXT : `${SC.MESSAGE_CONTENT_IMAGE}.${SC.IMAGE_URL}`;
-      return `${messagesKey(side)}.${i}.${SC.MESSAGE_CONTENTS}.${k}.${leaf}`;
-    }),
+  messageContent: (side: MessageSide, i: number, k: number, field: 'type' | 'text' | 'image_url'): string => indexedKey(contentKeys, side, field, i, k),
   /** `...message.tool_calls.{j}.tool_call.id|function.name|function.arguments` */
-  toolCall: (side: MessageSide, i: number, j: number, field: 'id' | 'name' | 'arguments'): string =>
-    indexedKey(kept.toolCall, side, field, i, j, () => {
-      const leaf = field === 'id' ? SC.TOOL_CALL_ID : field === 'name' ? SC.TOOL_CALL_FUNCTION_NAME : SC.TOOL_CALL_FUNCTION_ARGUMENTS_JSON;
-      return `${messagesKey(side)}.${i}.${SC.MESSAGE_TOOL_CALLS}.${j}.${leaf}`;
-    }),
+  toolCall: (side: MessageSide, i: number, j: number, field: 'id' | 'name' | 'arguments'): string => indexedKey(toolCallKeys, side, field, i, j),
   /** `llm.tools.{i}.tool.json_schema` */
   toolSchema: (i: number): string => `${SC.LLM_TOOLS}.${i}.${SC.TOOL_JSON_SCHEMA}`,
   /** `embedding.embeddings.{i}.embedding.text` */
