@@ -21,8 +21,8 @@ import { mib, pairedDiff, summarize } from './lib/stats.mjs';
 import { FLOOR_FACTOR, floorRatioRow, verdict } from './lib/table.mjs';
 import { LABELS, preloadArgs, tracingEnv } from './lib/variants.mjs';
 
-/** The floor (OpenTelemetry's span code and its own batch export, same attributes) runs the memory rounds only. */
 const VARIANTS = ['plain', 'ours'];
+/** The floor (OpenTelemetry's span code and its own batch export, same attributes) runs the memory rounds only. */
 const MEMORY_VARIANTS = [...VARIANTS, 'floor'];
 
 /** @param {import('./run.mjs').BenchContext} ctx */

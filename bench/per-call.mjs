@@ -29,7 +29,6 @@ const SETUPS = {
   'esm:ours': ['esm', 'ours'],
   'esm:floor': ['esm', 'floor'],
 };
-
 const APP = { cjs: 'workload.cjs', esm: 'workload.mjs' };
 const BUDGET = { plain: 50, stream: 100 };
 
@@ -65,7 +64,10 @@ export async function run(ctx) {
   /** @type {import('./lib/table.mjs').Row[]} */
   const rows = [];
   const of = (setup, k) => results[setup].map((r) => r[k]);
+  const KINDS = [['plain', 'plainUs', 'plain call'], ['stream', 'streamUs', '200-chunk stream']];
   for (const format of ['cjs', 'esm']) {
+    /** What set-up `v` adds over untraced, per kind of call: computed once, used by its row and the floor ratio. */
+    const addedOf = (v, key) => summarize(pairedDiff(of(`${format}:${v}`, key), of(`${format}:plain`, key)));
     const name = format.toUpperCase();
     const variants = Object.keys(SETUPS).filter((s) => s.startsWith(format)).map((s) => SETUPS[s][1]);
     for (const v of variants) {
@@ -73,8 +75,8 @@ export async function run(ctx) {
       rows.push({ section: '2', measure: `Per call, ${name}: CPU per 200-chunk stream`, variant: LABELS[v], unit: 'µs', ...summarize(of(`${format}:${v}`, 'streamUs')) });
     }
     for (const v of variants.filter((x) => x !== 'plain')) {
-      for (const [kind, key, label] of [['plain', 'plainUs', 'plain call'], ['stream', 'streamUs', '200-chunk stream']]) {
-        const added = summarize(pairedDiff(of(`${format}:${v}`, key), of(`${format}:plain`, key)));
+      for (const [kind, key, label] of KINDS) {
+        const added = addedOf(v, key);
         const row = { section: '2', measure: `Per call, ${name}: CPU added per ${label}`, variant: LABELS[v], unit: 'µs', ...added };
         if (v === 'ours') {
           row.budget = `<= ${BUDGET[kind]} µs`;
@@ -84,9 +86,8 @@ export async function run(ctx) {
       }
       rows.push({ section: '2', measure: `Per call, ${name}: spans received per call (check)`, variant: LABELS[v], unit: 'x', ...summarize(of(`${format}:${v}`, 'spansPerCall')) });
     }
-    for (const [kind, key, label] of [['plain', 'plainUs', 'plain call'], ['stream', 'streamUs', '200-chunk stream']]) {
-      const ours = summarize(pairedDiff(of(`${format}:ours`, key), of(`${format}:plain`, key))).median;
-      const floor = summarize(pairedDiff(of(`${format}:floor`, key), of(`${format}:plain`, key))).median;
+    for (const [, key, label] of KINDS) {
+      const [ours, floor] = [addedOf('ours', key).median, addedOf('floor', key).median];
       rows.push(floorRatioRow({ section: '2', measure: `Per call, ${name}: CPU added per ${label}, ours over the floor's`, ours, floor, unit: 'µs', factor: FLOOR_FACTOR, runs: rounds }));
     }
   }
