@@ -158,8 +158,9 @@ export function sharedCore(root, { building, prefix }) {
  * esbuild gives a CommonJS bundle's exports as getters (ES live bindings), and
  * a bundle reading a core's member goes through two of them per use: the
  * core's `module.exports` getter, then the member's. On the per-call path that
- * was ~8 µs of a traced OpenAI call on Node 24 (CPU profile, getters at
- * 22 + 7 + 5 ms of self time over 4,500 calls). Once the core has run, its
+ * was ~6 µs of a traced OpenAI call on Node 24 (CPU profile: the cores'
+ * getters at 22 + 5 ms of self time over 4,500 calls), and a quarter of its
+ * instructions under callgrind. Once the core has run, its
  * exports are replaced by a frozen object of their values: the same names and
  * values, read as plain properties. That holds only while no exported binding
  * is ever reassigned, which checkExportsAssignedOnce makes sure of. A bundle
