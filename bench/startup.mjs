@@ -21,7 +21,7 @@ const APPS_BY_FORMAT = /** @type {const} */ ([
 
 /** @param {import('./run.mjs').BenchContext} ctx */
 export async function run(ctx) {
-  const rounds = ctx.quick ? 1 : 9;
+  const rounds = ctx.quick ? 1 : 15;
   /** @type {import('./lib/table.mjs').Row[]} */
   const rows = [];
   const raw = {};

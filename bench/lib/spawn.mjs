@@ -43,6 +43,57 @@ export function runNode({ node, args, env = {}, cwd, timeoutMs = 180_000 }) {
 }
 
 /**
+ * A child kept alive to run measurement blocks on request (the workload's
+ * `blocks` task): `ready` resolves once it has warmed up; `run(message)`
+ * resolves with its answer; `close()` ends it and resolves with its last
+ * stdout line (its exit result); `kill()` ends it at once.
+ * @param {{ node: string, args: string[], env?: Record<string, string>, timeoutMs?: number }} options
+ */
+export function startWorker({ node, args, env = {}, timeoutMs = 600_000 }) {
+  const child = spawn(node, args, { env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  /** @type {((value: any) => void)[]} */
+  const waiting = [];
+  // Not 'close': a child whose IPC channel the parent disconnected never emits it. Its exit, and stdout read to the end.
+  const exited = Promise.all([
+    new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
+    new Promise((resolve) => child.stdout.once('end', resolve)),
+  ]).then(([status]) => /** @type {{ code: number | null, signal: string | null }} */ (status));
+  const failed = exited.then(({ code, signal }) => {
+    throw new Error(`bench worker ${args.join(' ')} ${signal ? `killed by ${signal}` : `exited ${code}`}\n--- stderr ---\n${stderr.slice(-4000)}`);
+  });
+  failed.catch(() => undefined);
+  child.on('message', (message) => waiting.shift()?.(message));
+  const next = () => Promise.race([new Promise((resolve) => waiting.push(resolve)), failed]);
+  const ready = next();
+  return {
+    ready,
+    /** @param {unknown} message */
+    run(message) {
+      const answer = next();
+      child.send(/** @type {any} */ (message));
+      return answer;
+    },
+    async close() {
+      child.disconnect();
+      const { code } = await exited;
+      clearTimeout(timer);
+      if (code !== 0) throw new Error(`bench worker ${args.join(' ')} exited ${code}\n--- stderr ---\n${stderr.slice(-4000)}`);
+      return JSON.parse(stdout.trim().split('\n').pop() ?? 'null');
+    },
+    /** Ends the child at once (after a failure elsewhere); nothing if it has exited. */
+    kill() {
+      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/**
  * Runs `fn(variant, round)` for `rounds` rounds, every variant once per round,
  * the order rotated each round so no variant always goes first (or last) after
  * the same neighbour. Returns each variant's results in round order.

@@ -126,6 +126,37 @@ const tasks = {
     return { n, streamN, chunks, plain, stream };
   },
 
+  /**
+   * Per-call cost in blocks (bench/per-call.mjs): warm up as `cpu` does, say
+   * `ready` over IPC, then run each block the parent asks for ({ kind: 'plain'
+   * | 'stream', count }) and answer its CPU time, export flushed inside the
+   * block. The parent keeps one child per set-up alive and runs their blocks in
+   * turn, so set-ups compared are measured within a second of each other.
+   */
+  async blocks(OpenAI) {
+    const client = makeClient(OpenAI, process.env.BENCH_FETCH === 'canned' ? { fetch: cannedFetch() } : {});
+    const warmup = num('BENCH_WARMUP', 200);
+    const chunks = num('BENCH_CHUNKS', 200);
+    for (let i = 0; i < warmup; i++) await plainCall(client);
+    for (let i = 0; i < warmup / 4; i++) await streamCall(client, chunks);
+    await flushTracing();
+    const calls = { plain: () => plainCall(client), stream: () => streamCall(client, chunks) };
+    let blocks = 0;
+    await new Promise((resolve) => {
+      process.on('message', async ({ kind, count }) => {
+        const cpu0 = cpuNow();
+        for (let i = 0; i < count; i++) await calls[kind]();
+        await flushTracing();
+        blocks++;
+        process.send({ cpuUs: cpuNow() - cpu0 });
+      });
+      // The parent is done with this set-up when it closes the channel.
+      process.once('disconnect', resolve);
+      process.send({ ready: true });
+    });
+    return { blocks };
+  },
+
   /** Stream timing: per stream, time to the first chunk and to the end; medians of N streams. */
   async streams(OpenAI) {
     const client = makeClient(OpenAI);
