@@ -8,12 +8,15 @@
 //
 // How, and why this way:
 // - One child per set-up, all alive at once, each warmed up first (3,000 plain
-//   and 750 streamed calls), then driven in blocks (400 plain calls, or 40
+//   and 750 streamed calls), then driven in blocks (1,000 plain calls, or 100
 //   streams) over IPC: a round runs one block of each set-up, in rotated
-//   order, 30 rounds per kind. Set-ups compared are measured within a second
-//   of each other, so the machine's drift (this 2-core VM's speed moves by a
-//   quarter over minutes) falls on both sides of a difference. Added cost per
-//   call = (traced - untraced) per call, paired within a round.
+//   order, 30 rounds per kind. Set-ups compared are measured seconds apart,
+//   so the machine's drift (this 2-core VM's speed moves by a quarter over
+//   minutes) falls on both sides of a difference. Added cost per call =
+//   (traced - untraced) per call, paired within a round. A block (0.1-0.4 s)
+//   holds its share of garbage collections; it stays under the span queue's
+//   2,048 so nothing is dropped (the spans-per-call row checks), and as its
+//   calls never wait on I/O, its spans are exported at the block's flush.
 // - Warm processes, the state a server spends its life in: after 300 calls V8
 //   is still compiling and the heap still growing, on helper threads whose CPU
 //   time counts (an untraced call measured 280-430 µs over the next 1,000
@@ -47,7 +50,7 @@ const KINDS = /** @type {const} */ ([
 /** @param {import('./run.mjs').BenchContext} ctx */
 export async function run(ctx) {
   const rounds = ctx.quick ? 2 : 30;
-  const blockSize = ctx.quick ? { plain: 10, stream: 3 } : { plain: 400, stream: 40 };
+  const blockSize = ctx.quick ? { plain: 10, stream: 3 } : { plain: 1000, stream: 100 };
   const warmup = ctx.quick ? 8 : 3000;
   const chunks = 200;
   /** @type {import('./lib/table.mjs').Row[]} */
