@@ -129,7 +129,7 @@ async function measureFormat(ctx, format, variants, { rounds, blockSize, warmup,
     }
     for (let r = 0; r < rounds; r++) {
       const order = variants.map((_, i) => variants[(i + r) % variants.length]);
-      for (const kind of /** @type {const} */ (['plain', 'stream'])) {
+      for (const [kind] of KINDS) {
         for (const v of order) {
           const count = blockSize[kind];
           const { cpuUs } = await workers[v].run({ kind, count });

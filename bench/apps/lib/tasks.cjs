@@ -98,19 +98,28 @@ function cpuNow() {
   return u.user + u.system;
 }
 
+/**
+ * The client the `cpu` and `blocks` tasks measure, warmed up: BENCH_WARMUP plain
+ * calls and a quarter as many BENCH_CHUNKS-chunk streams, then a flush.
+ * BENCH_FETCH=canned answers in-process (no socket timing in the figures).
+ */
+async function warmClient(OpenAI) {
+  const client = makeClient(OpenAI, process.env.BENCH_FETCH === 'canned' ? { fetch: cannedFetch() } : {});
+  const warmup = num('BENCH_WARMUP', 200);
+  const chunks = num('BENCH_CHUNKS', 200);
+  for (let i = 0; i < warmup; i++) await plainCall(client);
+  for (let i = 0; i < warmup / 4; i++) await streamCall(client, chunks);
+  await flushTracing();
+  return { client, chunks };
+}
+
 const tasks = {
   /** Per-call cost: CPU over N plain calls, then over N streamed calls, each followed by a flush. */
   async cpu(OpenAI) {
-    // BENCH_FETCH=canned answers in-process (bench/instructions.mjs: no socket timing in the count).
-    const client = makeClient(OpenAI, process.env.BENCH_FETCH === 'canned' ? { fetch: cannedFetch() } : {});
+    const { client, chunks } = await warmClient(OpenAI);
     const n = num('BENCH_N', 2000);
     // Streams cost ~10x a plain call: fewer of them give the same measured time.
     const streamN = num('BENCH_STREAM_N', n);
-    const warmup = num('BENCH_WARMUP', 200);
-    const chunks = num('BENCH_CHUNKS', 200);
-    for (let i = 0; i < warmup; i++) await plainCall(client);
-    for (let i = 0; i < warmup / 4; i++) await streamCall(client, chunks);
-    await flushTracing();
 
     const measure = async (count, call) => {
       const cpu0 = cpuNow();
@@ -131,15 +140,10 @@ const tasks = {
    * `ready` over IPC, then run each block the parent asks for ({ kind: 'plain'
    * | 'stream', count }) and answer its CPU time, export flushed inside the
    * block. The parent keeps one child per set-up alive and runs their blocks in
-   * turn, so set-ups compared are measured within a second of each other.
+   * turn, so set-ups compared are measured seconds apart.
    */
   async blocks(OpenAI) {
-    const client = makeClient(OpenAI, process.env.BENCH_FETCH === 'canned' ? { fetch: cannedFetch() } : {});
-    const warmup = num('BENCH_WARMUP', 200);
-    const chunks = num('BENCH_CHUNKS', 200);
-    for (let i = 0; i < warmup; i++) await plainCall(client);
-    for (let i = 0; i < warmup / 4; i++) await streamCall(client, chunks);
-    await flushTracing();
+    const { client, chunks } = await warmClient(OpenAI);
     const calls = { plain: () => plainCall(client), stream: () => streamCall(client, chunks) };
     let blocks = 0;
     await new Promise((resolve) => {
