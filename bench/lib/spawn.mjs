@@ -45,28 +45,26 @@ export function runNode({ node, args, env = {}, cwd, timeoutMs = 180_000 }) {
 /**
  * A child kept alive to run measurement blocks on request (the workload's
  * `blocks` task): `ready` resolves once it has warmed up; `run(message)`
- * resolves with its answer; `close()` ends it and resolves with its last
- * stdout line (its exit result); `kill()` ends it at once.
+ * resolves with its answer; `close()` ends it and resolves once it has exited
+ * cleanly; `kill()` ends it at once. Its answers come over IPC, so its stdout
+ * is not read.
  * @param {{ node: string, args: string[], env?: Record<string, string>, timeoutMs?: number }} options
  */
 export function startWorker({ node, args, env = {}, timeoutMs = 600_000 }) {
-  const child = spawn(node, args, { env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  let stdout = '';
+  const child = spawn(node, args, { env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  /** @type {((value: any) => void)[]} */
-  const waiting = [];
-  // Not 'close': a child whose IPC channel the parent disconnected never emits it. Its exit, and stdout read to the end.
-  const exited = Promise.all([
-    new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
-    new Promise((resolve) => child.stdout.once('end', resolve)),
-  ]).then(([status]) => /** @type {{ code: number | null, signal: string | null }} */ (status));
+  const describe = (/** @type {number | null} */ code, /** @type {string | null} */ signal) =>
+    new Error(`bench worker ${args.join(' ')} ${signal ? `killed by ${signal}` : `exited ${code}`}\n--- stderr ---\n${stderr.slice(-4000)}`);
+  // 'exit', not 'close': a child whose IPC channel the parent disconnected never emits 'close'.
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const failed = exited.then(({ code, signal }) => {
-    throw new Error(`bench worker ${args.join(' ')} ${signal ? `killed by ${signal}` : `exited ${code}`}\n--- stderr ---\n${stderr.slice(-4000)}`);
+    throw describe(code, signal);
   });
   failed.catch(() => undefined);
+  /** @type {((value: any) => void)[]} */
+  const waiting = [];
   child.on('message', (message) => waiting.shift()?.(message));
   const next = () => Promise.race([new Promise((resolve) => waiting.push(resolve)), failed]);
   const ready = next();
@@ -80,10 +78,9 @@ export function startWorker({ node, args, env = {}, timeoutMs = 600_000 }) {
     },
     async close() {
       child.disconnect();
-      const { code } = await exited;
+      const { code, signal } = await exited;
       clearTimeout(timer);
-      if (code !== 0) throw new Error(`bench worker ${args.join(' ')} exited ${code}\n--- stderr ---\n${stderr.slice(-4000)}`);
-      return JSON.parse(stdout.trim().split('\n').pop() ?? 'null');
+      if (code !== 0) throw describe(code, signal);
     },
     /** Ends the child at once (after a failure elsewhere); nothing if it has exited. */
     kill() {

@@ -114,7 +114,7 @@ async function warmClient(OpenAI) {
 }
 
 const tasks = {
-  /** Per-call cost: CPU over N plain calls, then over N streamed calls, each followed by a flush. */
+  /** CPU over N plain calls, then over N streamed calls, each followed by a flush: one measure per process (bench/instructions.mjs, profiling). */
   async cpu(OpenAI) {
     const { client, chunks } = await warmClient(OpenAI);
     const n = num('BENCH_N', 2000);
