@@ -94,6 +94,11 @@ function corpus(): Record<string, unknown> {
     proxyInside: { p: new Proxy([1, 2], {}) },
     getter: { plain: 1, get computed() { return 'from getter'; } },
     throwingGetter: { get boom(): never { throw new Error('getter says no'); } },
+    setterOnly: Object.defineProperty({ kept: 1 }, 'writeOnly', { set() {}, enumerable: true }),
+    getterInArray: Object.defineProperty([1, 2, 3], 1, { get: () => 'from getter', enumerable: true }),
+    holes: [1, , 3],
+    inheritedKey: Object.assign(Object.create({ inherited: 'from proto' }), { own: 1 }),
+    nullProto: Object.assign(Object.create(null), { a: 1, b: [true, null] }),
     toJSON: { toJSON: () => ({ replaced: 'yes', long: 'q'.repeat(70 * 1024) }) },
     throwingToJSON: { toJSON(): never { throw new Error('toJSON says no'); } },
     arrayWithToJSON,
@@ -131,5 +136,20 @@ describe('safeJson', () => {
     const after = counted();
     safeJson(after.value);
     expect(after.calls).toEqual(before.calls);
+  });
+
+  it('calls a getter inside otherwise plain data (an array item, a nested key) no more often than the replacer-only encoder did', () => {
+    for (const place of ['array item', 'nested key']) {
+      const counted = () => {
+        const calls = { getter: 0 };
+        const getter = { get: () => (calls.getter++, 'from getter'), enumerable: true };
+        const value = place === 'array item' ? { list: Object.defineProperty([0, 1], 0, getter) } : { a: 1, b: { c: 2, d: Object.defineProperty({}, 'e', getter) } };
+        return { calls, value };
+      };
+      const before = counted();
+      const expected = replacerOnly(before.value);
+      const after = counted();
+      expect([place, safeJson(after.value), after.calls]).toEqual([place, expected, before.calls]);
+    }
   });
 });
