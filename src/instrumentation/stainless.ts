@@ -95,13 +95,21 @@ export function traceApiPromise<Item>(span: Span, returned: unknown, handlers: C
   });
   const parse = derived.parseResponse;
   if (typeof parse === 'function') {
-    derived.parseResponse = async function tappedParse(this: unknown, client: unknown, props: unknown) {
+    const failed = (error: unknown): never => {
+      endWithError(span, error);
+      throw error;
+    };
+    // A chained promise, not an async function around `await`: one promise and one tick less per call.
+    derived.parseResponse = function tappedParse(this: unknown, client: unknown, props: unknown) {
+      let parsed: Promise<unknown>;
       try {
-        return await parse.call(this, client, props);
+        parsed = Promise.resolve(parse.call(this, client, props));
       } catch (error) {
+        // As the SDK's own async parseResponse would: a rejected promise, not a throw.
         endWithError(span, error);
-        throw error;
+        return Promise.reject(error);
       }
+      return parsed.then(undefined, failed);
     };
   }
   // `.asResponse()` alone never parses: end the span when the raw response arrives.
