@@ -15,8 +15,9 @@
 //   minutes) falls on both sides of a difference. Added cost per call =
 //   (traced - untraced) per call, paired within a round. A block (0.1-0.4 s)
 //   holds its share of garbage collections; it stays under the span queue's
-//   2,048 so nothing is dropped (the spans-per-call row checks), and as its
-//   calls never wait on I/O, its spans are exported at the block's flush.
+//   2,048 so nothing is dropped (the warm-up flushes every 500 calls too; the
+//   spans-per-call row checks), and as its calls never wait on I/O, its spans
+//   are exported at the block's flush.
 // - Warm processes, the state a server spends its life in: after 300 calls V8
 //   is still compiling and the heap still growing, on helper threads whose CPU
 //   time counts (an untraced call measured 280-430 µs over the next 1,000
@@ -85,6 +86,8 @@ export async function run(ctx) {
       rows.push({ section: '2', measure: `Per call, ${name}: spans received per call (check)`, variant: LABELS[v], unit: 'x', median: check, min: check, max: check, runs: 1 });
     }
     for (const [kind, label] of KINDS) {
+      // The gap itself, paired within each round: steadier than a ratio of two medians, whose denominator moves most.
+      rows.push({ section: '2', measure: `Per call, ${name}: CPU ours adds over the floor per ${label} (paired)`, variant: 'ours - floor', unit: 'µs', ...summarize(pairedDiff(of('ours', kind), of('floor', kind))) });
       rows.push(
         floorRatioRow({
           section: '2',
