@@ -1,4 +1,4 @@
-import type { Attributes, AttributeValue, Span } from '@opentelemetry/api';
+import type { AttributeValue, Span } from '@opentelemetry/api';
 import { getState } from '../state';
 import { envPrivacy } from '../config/privacy';
 import type { PrivacyConfig } from '../config/types';
@@ -18,12 +18,11 @@ export function writeAttributes(span: Span, attributes: Record<string, unknown>)
     // Only a plain object of attributes makes sense; an array or a string handed to setAttributes() is ignored.
     if (!attributes || typeof attributes !== 'object' || Array.isArray(attributes) || isBinary(attributes)) return;
     const privacy = currentPrivacy();
-    const out: Attributes = {};
+    // One setAttribute per key, as the SDK's setAttributes does itself: no copy of the object to hand it.
     for (const key of Object.keys(attributes)) {
       const value = toAttributeValue(attributes[key], privacy.maxAttributeLength);
-      if (value !== undefined) out[key] = applyPrivacy(key, value, privacy);
+      if (value !== undefined) span.setAttribute(key, applyPrivacy(key, value, privacy));
     }
-    span.setAttributes(out);
   } catch (error) {
     // Something like a revoked proxy as the attributes object: the app's value, not our bug; nothing to write.
     debug(`attributes not written: ${error instanceof Error ? error.message : String(error)}`);
