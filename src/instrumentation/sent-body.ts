@@ -1,8 +1,9 @@
-import { context, type Context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import { getState } from '../state';
 import { safely } from './safe';
 import { writeAttributes } from '../trace/write';
 import { rememberJsonText } from '../trace/encode';
+import { markTracedCall, tracedCallDetail } from '../trace/traced-call';
 import type { Span } from '@opentelemetry/api';
 
 /**
@@ -24,9 +25,11 @@ import type { Span } from '@opentelemetry/api';
  * in a context that carries a one-shot receiver, and `buildRequest` runs in
  * that context (the SDK awaits in between; the context follows). Not through
  * the params object: the SDKs send a copy at times (Anthropic's without
- * `betas`, openai 6's embeddings with `encoding_format`).
+ * `betas`, openai 6's embeddings with `encoding_format`). The receiver rides
+ * on the context's traced-call mark (trace/traced-call.ts), which every
+ * traced call sets anyway, and is told by its shape, so that another copy of
+ * this package in the process finds it too.
  */
-const RECEIVER = Symbol.for('@catalyst/tracing.sent-body-receiver');
 
 interface Receiver {
   receive(sent: string | undefined): void;
@@ -77,7 +80,11 @@ export function writeRequestAttributes(span: Span, client: unknown, params: unkn
  */
 export function expectSentBody(parent: Context, receive: (sent: string | undefined) => void): Context {
   const receiver: Receiver = { receive, done: false };
-  return parent.setValue(RECEIVER, receiver);
+  return markTracedCall(parent, receiver);
+}
+
+function isReceiver(value: unknown): value is Receiver {
+  return typeof value === 'object' && value !== null && typeof (value as Receiver).receive === 'function';
 }
 
 /**
@@ -85,8 +92,8 @@ export function expectSentBody(parent: Context, receive: (sent: string | undefin
  * it builds: hands the body to the receiver of the context it runs in, once.
  */
 export function observeBuilt(built: unknown): void {
-  const receiver = context.active().getValue(RECEIVER) as Receiver | undefined;
-  if (!receiver || receiver.done) return;
+  const receiver = tracedCallDetail();
+  if (!isReceiver(receiver) || receiver.done) return;
   receiver.done = true;
   if (built && typeof (built as Promise<BuiltRequest>).then === 'function') {
     // Observed from the side: the SDK gets its own promise back, rejection and all.
