@@ -1,10 +1,9 @@
-import type { Context } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import { getState } from '../state';
 import { safely } from './safe';
 import { writeAttributes } from '../trace/write';
 import { rememberJsonText } from '../trace/encode';
 import { markTracedCall, tracedCallDetail } from '../trace/traced-call';
-import type { Span } from '@opentelemetry/api';
 
 /**
  * The request body as a Stainless SDK (openai, @anthropic-ai/sdk) sent it.

@@ -103,6 +103,8 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * JSON.stringify reads it).
  */
 function isPlainData(value: unknown, maxLength: number, maxItems: number): boolean {
+  // A runtime without __lookupGetter__: the replacer path decides.
+  if (!lookupGetter) return false;
   try {
     return isPlainValue(value, 0, maxLength, maxItems, new Set<object>());
   } catch {
@@ -126,11 +128,10 @@ function isPlainValue(v: unknown, depth: number, maxLength: number, maxItems: nu
   if (v === null) return true;
   if (depth > PLAIN_DEPTH || types.isProxy(v) || seen.has(v)) return false;
   seen.add(v);
-  if (!lookupGetter) return false; // a runtime without it: the replacer path decides
   if (Array.isArray(v)) {
     if (Object.getPrototypeOf(v) !== Array.prototype || 'toJSON' in v || v.length > maxItems) return false;
     for (let i = 0; i < v.length; i++) {
-      if (lookupGetter.call(v, i) !== undefined) return false;
+      if (lookupGetter!.call(v, i) !== undefined) return false;
       if (!isPlainValue(v[i], depth + 1, maxLength, maxItems, seen)) return false;
     }
     return true;
@@ -138,7 +139,7 @@ function isPlainValue(v: unknown, depth: number, maxLength: number, maxItems: nu
   const proto: unknown = Object.getPrototypeOf(v);
   if ((proto !== Object.prototype && proto !== null) || 'toJSON' in v) return false;
   for (const key in v) {
-    if (!hasOwn.call(v, key) || lookupGetter.call(v, key) !== undefined) return false;
+    if (!hasOwn.call(v, key) || lookupGetter!.call(v, key) !== undefined) return false;
     if (!isPlainValue((v as Record<string, unknown>)[key], depth + 1, maxLength, maxItems, seen)) return false;
   }
   return true;

@@ -24,7 +24,7 @@ export function writeAttributes(span: Span, attributes: Record<string, unknown>)
       if (value !== undefined) span.setAttribute(key, applyPrivacy(key, value, privacy));
     }
   } catch (error) {
-    // Something like a revoked proxy as the attributes object: the app's value, not our bug; nothing to write.
+    // Something like a revoked proxy as the attributes object: the app's value, not our bug; what was read before it stays written.
     debug(`attributes not written: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
