@@ -99,6 +99,20 @@ function cpuNow() {
 }
 
 /**
+ * `count` calls, tracing flushed after every `every` of them and at the end.
+ * Calls answered in-process never wait on I/O, so an exporter that sends from
+ * a timer never gets a turn between them: without the flushes a queue (2,048
+ * spans) fills, and what it drops is measured as untraced.
+ */
+async function callFlushing(count, every, call) {
+  for (let i = 1; i <= count; i++) {
+    await call();
+    if (i % every === 0) await flushTracing();
+  }
+  await flushTracing();
+}
+
+/**
  * The client the `cpu` and `blocks` tasks measure, warmed up: BENCH_WARMUP plain
  * calls and a quarter as many BENCH_CHUNKS-chunk streams, flushed as it goes.
  * BENCH_FETCH=canned answers in-process (no socket timing in the figures).
@@ -107,22 +121,15 @@ async function warmClient(OpenAI) {
   const client = makeClient(OpenAI, process.env.BENCH_FETCH === 'canned' ? { fetch: cannedFetch() } : {});
   const warmup = num('BENCH_WARMUP', 200);
   const chunks = num('BENCH_CHUNKS', 200);
-  // Flushed as it goes, so no set-up's queue (2,048 spans) fills and starts dropping: a dropped span skips most
-  // of the traced path, which would then be warmed up less, and the parent's spans-per-call check would not read 1.
-  for (let i = 1; i <= warmup; i++) {
-    await plainCall(client);
-    if (i % 500 === 0) await flushTracing();
-  }
-  for (let i = 1; i <= warmup / 4; i++) {
-    await streamCall(client, chunks);
-    if (i % 100 === 0) await flushTracing();
-  }
-  await flushTracing();
+  // Flushed as it goes: a dropped span skips most of the traced path, which would then be warmed up less, and the
+  // parent's spans-per-call check would not read 1.
+  await callFlushing(warmup, 500, () => plainCall(client));
+  await callFlushing(warmup / 4, 100, () => streamCall(client, chunks));
   return { client, chunks };
 }
 
 const tasks = {
-  /** CPU over N plain calls, then over N streamed calls, each followed by a flush: one measure per process (bench/instructions.mjs, profiling). */
+  /** CPU over N plain calls, then over N streamed calls, flushed every 500: one measure per process (bench/instructions.mjs, profiling). */
   async cpu(OpenAI) {
     const { client, chunks } = await warmClient(OpenAI);
     const n = num('BENCH_N', 2000);
@@ -132,13 +139,7 @@ const tasks = {
     const measure = async (count, call) => {
       const cpu0 = cpuNow();
       const t0 = performance.now();
-      // Calls answered in-process never wait on I/O, so an exporter that sends between calls never gets a turn:
-      // flushed every 500 calls, no queue (2,048 spans) fills and drops what the count should include.
-      for (let i = 1; i <= count; i++) {
-        await call();
-        if (i % 500 === 0) await flushTracing();
-      }
-      await flushTracing();
+      await callFlushing(count, 500, call);
       return { cpuUs: cpuNow() - cpu0, wallMs: performance.now() - t0 };
     };
     // BENCH_KINDS narrows the run to one kind of call (for profiling one path).
