@@ -99,15 +99,15 @@ function cpuNow() {
 }
 
 /**
- * `count` calls, tracing flushed after every `every` of them and at the end.
- * Calls answered in-process never wait on I/O, so an exporter that sends from
- * a timer never gets a turn between them: without the flushes a queue (2,048
- * spans) fills, and what it drops is measured as untraced.
+ * `count` calls, tracing flushed after every `every` of them (if given) and at
+ * the end. Calls answered in-process never wait on I/O, so an exporter that
+ * sends from a timer never gets a turn between them: past 2,048 spans without
+ * a flush, a queue fills, and what it drops is measured as untraced.
  */
-async function callFlushing(count, every, call) {
+async function callFlushing(count, call, every = Infinity) {
   for (let i = 1; i <= count; i++) {
     await call();
-    if (i % every === 0) await flushTracing();
+    if (i % every === 0 && i < count) await flushTracing();
   }
   await flushTracing();
 }
@@ -123,8 +123,8 @@ async function warmClient(OpenAI) {
   const chunks = num('BENCH_CHUNKS', 200);
   // Flushed as it goes: a dropped span skips most of the traced path, which would then be warmed up less, and the
   // parent's spans-per-call check would not read 1.
-  await callFlushing(warmup, 500, () => plainCall(client));
-  await callFlushing(warmup / 4, 100, () => streamCall(client, chunks));
+  await callFlushing(warmup, () => plainCall(client), 500);
+  await callFlushing(warmup / 4, () => streamCall(client, chunks), 100);
   return { client, chunks };
 }
 
@@ -139,7 +139,7 @@ const tasks = {
     const measure = async (count, call) => {
       const cpu0 = cpuNow();
       const t0 = performance.now();
-      await callFlushing(count, 500, call);
+      await callFlushing(count, call, 500);
       return { cpuUs: cpuNow() - cpu0, wallMs: performance.now() - t0 };
     };
     // BENCH_KINDS narrows the run to one kind of call (for profiling one path).
@@ -163,8 +163,8 @@ const tasks = {
     await new Promise((resolve) => {
       process.on('message', async ({ kind, count }) => {
         const cpu0 = cpuNow();
-        for (let i = 0; i < count; i++) await calls[kind]();
-        await flushTracing();
+        // One flush, at the block's end: a block stays under the queue's 2,048 spans.
+        await callFlushing(count, calls[kind]);
         blocks++;
         process.send({ cpuUs: cpuNow() - cpu0 });
       });
