@@ -142,6 +142,24 @@ describe('the in-thread source tap (module.registerHooks)', () => {
     expect((await load(`${NM}/sdk/sdk.mjs`, {}, next(body))).source).toContain('"/app/node_modules/sdk")');
   });
 
+  it('appends to source bytes as bytes (as Node hands them over), and reads the text only to rebind', async () => {
+    const bytes = (text: string) => async (url: string) => ({ url, format: 'module', source: new TextEncoder().encode(text) });
+    const text = (source: unknown) => new TextDecoder().decode(source as Uint8Array);
+    await initialize({ include: ['openai'], packages: ['openai'], tapKey: 'test.tap.bytes' });
+    await resolve('openai', {}, async () => ({ url: `${NM}/openai/index.mjs` }));
+    const plain = await load(`${NM}/openai/index.mjs`, {}, bytes('export const é = 1;'));
+    expect(typeof plain.source).not.toBe('string');
+    expect(text(plain.source)).toMatch(/^export const é = 1;\n;import \* as __catalystTapNamespace from .*\n.*"openai", __catalystTapNamespace, "\/app\/node_modules\/openai"\)/);
+    // An ArrayBuffer (a load hook may return one) is read whole, the same way.
+    const buffer = await load(`${NM}/openai/index.mjs`, {}, async (url: string) => ({ url, format: 'module', source: new TextEncoder().encode('export {};').buffer }));
+    expect(text(buffer.source)).toMatch(/^export \{\};\n;import \* as __catalystTapNamespace/);
+
+    await initialize({ include: ['sdk'], packages: ['sdk'], tapKey: 'test.tap.bytes', rebind: { sdk: ['query'] } });
+    await resolve('sdk', {}, async () => ({ url: `${NM}/sdk/sdk.mjs` }));
+    const rebound = await load(`${NM}/sdk/sdk.mjs`, {}, bytes('function ytt(){}\nexport{ytt as query};'));
+    expect(text(rebound.source)).toContain('{ "query": [() => ytt, (v) => { ytt = v; }] }');
+  });
+
   it('finds the local name behind an export, and never offers a reserved word or a name it cannot see', () => {
     expect(exportedLocals('function a(){}\nexport { a as query, b };', ['query'])).toEqual(new Map([['query', 'a']]));
     expect(exportedLocals('export async function query(x) {}', ['query'])).toEqual(new Map([['query', 'query']]));
