@@ -10,7 +10,7 @@
 // - One child per set-up, all alive at once, each warmed up first (3,000 plain
 //   and 750 streamed calls), then driven in blocks (1,000 plain calls, or 100
 //   streams) over IPC: a round runs one block of each set-up, in rotated
-//   order, 30 rounds per kind. Set-ups compared are measured seconds apart,
+//   order, 90 rounds per kind. Set-ups compared are measured seconds apart,
 //   so the machine's drift (this 2-core VM's speed moves by a quarter over
 //   minutes) falls on both sides of a difference. Added cost per call =
 //   (traced - untraced) per call, paired within a round. A block (0.1-0.4 s)
@@ -18,6 +18,10 @@
 //   2,048 so nothing is dropped (the warm-up flushes every 500 calls too; the
 //   spans-per-call row checks), and as its calls never wait on I/O, its spans
 //   are exported at the block's flush.
+// - 90 rounds, not 30: a 100-stream block moves by ±300 µs per stream between
+//   rounds on this VM, so with 30 rounds the median of what a stream adds
+//   moved by 40-60 µs between runs (Node 24), half the stream budget; the
+//   median's spread shrinks with the square root of the rounds.
 // - Warm processes, the state a server spends its life in: after 300 calls V8
 //   is still compiling and the heap still growing, on helper threads whose CPU
 //   time counts (an untraced call measured 280-430 µs over the next 1,000
@@ -50,7 +54,7 @@ const KINDS = /** @type {const} */ ([
 
 /** @param {import('./run.mjs').BenchContext} ctx */
 export async function run(ctx) {
-  const rounds = ctx.quick ? 2 : 30;
+  const rounds = ctx.quick ? 2 : 90;
   const blockSize = ctx.quick ? { plain: 10, stream: 3 } : { plain: 1000, stream: 100 };
   const warmup = ctx.quick ? 8 : 3000;
   const chunks = 200;
