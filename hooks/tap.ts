@@ -20,7 +20,8 @@ import { normaliseModuleName, packageDirMarker } from '../src/integrations/targe
  * each wrapped module, generates a facade module for it and imports a
  * CommonJS runtime into the app's thread. On an ESM app importing `openai`
  * that alone added ~55 ms to start-up on Node 20 and ~15% on Node 24, more
- * than the agent's whole start-up budget; the tap costs a string append.
+ * than the agent's whole start-up budget; the tap costs an append to the
+ * bytes Node read.
  * Only ES modules are tapped: each registry package ships an ESM build, and
  * CommonJS builds go through require-in-the-middle.
  *
