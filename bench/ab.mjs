@@ -1,0 +1,102 @@
+// Paired CPU A/B of set-ups and builds, for one kind of call: the per-call
+// method (bench/per-call.mjs: warmed-up children alive at once, blocks run in
+// rotated order, CPU of each block) with any mix of set-ups, each from any
+// build, and as many rounds as the question needs. Not part of `npm run
+// bench`: run it by hand to tell whether a change moved a figure by less
+// than the full run's spread, or to look at one kind of call alone.
+//
+//   node bench/ab.mjs [--node-version 24] [--format cjs|esm] [--kind plain|stream] [--rounds 60]
+//                     label=variant[:dist] ...
+//
+// A set-up is a variant of lib/variants.mjs (plain, ours, peer, floor) and,
+// for ours, the build to load (default dist/; build another with
+// `node scripts/build.mjs --no-types --out .cache/dist-old`). The first
+// set-up is the baseline: each line gives a set-up's median CPU per call and
+// what it adds over the baseline, paired within each round; every pair of
+// set-ups after it is compared the same way.
+//
+//   node bench/ab.mjs --node-version 24 --kind stream plain=plain old=ours:.cache/dist-old new=ours floor=floor
+import { execFileSync } from 'node:child_process';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startCollector } from '../test/harness/collector.mjs';
+import { APPS, ROOT } from './lib/context.mjs';
+import { startWorker } from './lib/spawn.mjs';
+import { pairedDiff, summarize } from './lib/stats.mjs';
+import { preloadArgs, tracingEnv } from './lib/variants.mjs';
+
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    'node-version': { type: 'string' },
+    format: { type: 'string', default: 'cjs' },
+    kind: { type: 'string', default: 'plain' },
+    rounds: { type: 'string', default: '60' },
+  },
+});
+const VARIANTS = new Set(['plain', 'ours', 'peer', 'floor']);
+const format = /** @type {'cjs' | 'esm'} */ (args.format);
+const kind = args.kind;
+const rounds = Number(args.rounds);
+if (!['cjs', 'esm'].includes(format) || !['plain', 'stream'].includes(kind) || !(rounds > 0) || positionals.length < 2) {
+  process.stderr.write('usage: node bench/ab.mjs [--node-version 24] [--format cjs|esm] [--kind plain|stream] [--rounds 60] label=variant[:dist] label=variant[:dist] ...\n');
+  process.exit(2);
+}
+const setups = positionals.map((spec) => {
+  const [label, rest = ''] = spec.split('=');
+  const [variant, dist = 'dist'] = rest.split(':');
+  if (!label || !VARIANTS.has(variant)) throw new Error(`bench/ab: "${spec}" is not label=variant[:dist] (variants: ${[...VARIANTS].join(', ')})`);
+  return { label, variant: /** @type {import('./lib/variants.mjs').Variant} */ (variant), dist: isAbsolute(dist) ? dist : resolve(ROOT, dist) };
+});
+const node = args['node-version']
+  ? execFileSync(process.execPath, [join(ROOT, 'scripts', 'fetch-node.mjs'), args['node-version']], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()
+  : process.execPath;
+// The per-call section's block sizes: about 0.1-0.4 s of CPU a block.
+const count = kind === 'stream' ? 100 : 1000;
+
+/** @type {Record<string, number[]>} */
+const perCall = Object.fromEntries(setups.map((s) => [s.label, []]));
+const workers = [];
+const collectors = [];
+try {
+  // One at a time, so that warm-ups do not compete for the machine's cores.
+  for (const s of setups) {
+    const collector = await startCollector();
+    collectors.push(collector);
+    const worker = startWorker({
+      node,
+      args: [...preloadArgs(s.variant, format, s.dist), join(APPS, format === 'esm' ? 'workload.mjs' : 'workload.cjs')],
+      env: { ...tracingEnv(collector.url), BENCH_TASK: 'blocks', BENCH_FETCH: 'canned', BENCH_WARMUP: '3000', BENCH_CHUNKS: '200' },
+    });
+    workers.push(worker);
+    await worker.ready;
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < setups.length; i++) {
+      const at = (i + r) % setups.length;
+      const { cpuUs } = await workers[at].run({ kind, count });
+      perCall[setups[at].label].push(cpuUs / count);
+      collectors[at].reset();
+    }
+  }
+  for (const w of workers) await w.close();
+} finally {
+  for (const w of workers) w.kill();
+  for (const c of collectors) await c.close();
+}
+
+const fmt = (/** @type {number} */ x) => x.toFixed(1).padStart(8);
+const [base, ...others] = setups;
+console.log(`${format.toUpperCase()} app, CPU µs per ${kind === 'stream' ? '200-chunk stream' : 'plain call'}, ${rounds} rounds (median, then min..max of paired differences)`);
+console.log(`${base.label.padEnd(12)}${fmt(summarize(perCall[base.label]).median)}`);
+for (const s of others) {
+  const d = summarize(pairedDiff(perCall[s.label], perCall[base.label]));
+  console.log(`${s.label.padEnd(12)}${fmt(summarize(perCall[s.label]).median)}   adds ${fmt(d.median)} over ${base.label} (${d.min.toFixed(0)}..${d.max.toFixed(0)})`);
+}
+for (let i = 0; i < others.length; i++) {
+  for (let j = i + 1; j < others.length; j++) {
+    const [a, b] = [others[i], others[j]];
+    const d = summarize(pairedDiff(perCall[b.label], perCall[a.label]));
+    console.log(`${b.label} - ${a.label}: ${d.median.toFixed(1)} (${d.min.toFixed(0)}..${d.max.toFixed(0)})`);
+  }
+}
