@@ -19,11 +19,9 @@
 import { execFileSync } from 'node:child_process';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startCollector } from '../test/harness/collector.mjs';
-import { APPS, ROOT } from './lib/context.mjs';
-import { startWorker } from './lib/spawn.mjs';
+import { FULL_PLAN, measureBlocks } from './lib/blocks.mjs';
+import { ROOT } from './lib/context.mjs';
 import { pairedDiff, summarize } from './lib/stats.mjs';
-import { preloadArgs, tracingEnv } from './lib/variants.mjs';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -36,7 +34,7 @@ const { values: args, positionals } = parseArgs({
 });
 const VARIANTS = new Set(['plain', 'ours', 'peer', 'floor']);
 const format = /** @type {'cjs' | 'esm'} */ (args.format);
-const kind = args.kind;
+const kind = /** @type {'plain' | 'stream'} */ (args.kind);
 const rounds = Number(args.rounds);
 if (!['cjs', 'esm'].includes(format) || !['plain', 'stream'].includes(kind) || !(rounds > 0) || positionals.length < 2) {
   process.stderr.write('usage: node bench/ab.mjs [--node-version 24] [--format cjs|esm] [--kind plain|stream] [--rounds 60] label=variant[:dist] label=variant[:dist] ...\n');
@@ -51,39 +49,10 @@ const setups = positionals.map((spec) => {
 const node = args['node-version']
   ? execFileSync(process.execPath, [join(ROOT, 'scripts', 'fetch-node.mjs'), args['node-version']], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()
   : process.execPath;
-// The per-call section's block sizes: about 0.1-0.4 s of CPU a block.
-const count = kind === 'stream' ? 100 : 1000;
+if (!node) throw new Error('bench/ab: scripts/fetch-node.mjs named no binary');
 
-/** @type {Record<string, number[]>} */
-const perCall = Object.fromEntries(setups.map((s) => [s.label, []]));
-const workers = [];
-const collectors = [];
-try {
-  // One at a time, so that warm-ups do not compete for the machine's cores.
-  for (const s of setups) {
-    const collector = await startCollector();
-    collectors.push(collector);
-    const worker = startWorker({
-      node,
-      args: [...preloadArgs(s.variant, format, s.dist), join(APPS, format === 'esm' ? 'workload.mjs' : 'workload.cjs')],
-      env: { ...tracingEnv(collector.url), BENCH_TASK: 'blocks', BENCH_FETCH: 'canned', BENCH_WARMUP: '3000', BENCH_CHUNKS: '200' },
-    });
-    workers.push(worker);
-    await worker.ready;
-  }
-  for (let r = 0; r < rounds; r++) {
-    for (let i = 0; i < setups.length; i++) {
-      const at = (i + r) % setups.length;
-      const { cpuUs } = await workers[at].run({ kind, count });
-      perCall[setups[at].label].push(cpuUs / count);
-      collectors[at].reset();
-    }
-  }
-  for (const w of workers) await w.close();
-} finally {
-  for (const w of workers) w.kill();
-  for (const c of collectors) await c.close();
-}
+const { perCall: byKind } = await measureBlocks({ node, format, setups, kinds: [kind], rounds, ...FULL_PLAN });
+const perCall = Object.fromEntries(setups.map((s) => [s.label, byKind[s.label][kind]]));
 
 const fmt = (/** @type {number} */ x) => x.toFixed(1).padStart(8);
 const [base, ...others] = setups;

@@ -35,17 +35,13 @@
 //   compare).
 // Budgets: at most 50 µs CPU per plain call, 100 µs per 200-chunk stream; where
 // the floor itself costs more, at most 1.5 times what the floor adds.
-import { join } from 'node:path';
-import { startCollector } from '../test/harness/collector.mjs';
-import { APPS } from './lib/context.mjs';
-import { startWorker } from './lib/spawn.mjs';
+import { FULL_PLAN, measureBlocks } from './lib/blocks.mjs';
 import { pairedDiff, summarize } from './lib/stats.mjs';
 import { FLOOR_FACTOR, floorRatioRow, verdict } from './lib/table.mjs';
-import { LABELS, preloadArgs, tracingEnv } from './lib/variants.mjs';
+import { LABELS } from './lib/variants.mjs';
 
 /** The peer is measured on CJS only: on ESM its set-up loads but traces nothing (see apps/peer-register.mjs). */
 const VARIANTS = { cjs: ['plain', 'ours', 'peer', 'floor'], esm: ['plain', 'ours', 'floor'] };
-const APP = { cjs: 'workload.cjs', esm: 'workload.mjs' };
 const BUDGET = { plain: 50, stream: 100 };
 const KINDS = /** @type {const} */ ([
   ['plain', 'plain call'],
@@ -55,16 +51,18 @@ const KINDS = /** @type {const} */ ([
 /** @param {import('./run.mjs').BenchContext} ctx */
 export async function run(ctx) {
   const rounds = ctx.quick ? 2 : 90;
-  const blockSize = ctx.quick ? { plain: 10, stream: 3 } : { plain: 1000, stream: 100 };
-  const warmup = ctx.quick ? 8 : 3000;
-  const chunks = 200;
+  const blockSize = ctx.quick ? { plain: 10, stream: 3 } : FULL_PLAN.blockSize;
+  const warmup = ctx.quick ? 8 : FULL_PLAN.warmup;
+  const chunks = FULL_PLAN.chunks;
   /** @type {import('./lib/table.mjs').Row[]} */
   const rows = [];
   /** @type {Record<string, unknown>} */
   const raw = { blockSize, warmup, chunks, rounds };
   for (const format of /** @type {const} */ (['cjs', 'esm'])) {
     const variants = VARIANTS[format];
-    const { perCall, spansPerCall } = await measureFormat(ctx, format, variants, { rounds, blockSize, warmup, chunks });
+    const setups = variants.map((v) => ({ label: v, variant: v, dist: ctx.dist }));
+    const kinds = KINDS.map(([kind]) => kind);
+    const { perCall, spansPerCall } = await measureBlocks({ node: ctx.node, format, setups, kinds, rounds, blockSize, warmup, chunks });
     raw[format] = perCall;
     const name = format.toUpperCase();
     const of = (v, kind) => perCall[v][kind];
@@ -106,52 +104,4 @@ export async function run(ctx) {
     }
   }
   return { rows, raw };
-}
-
-/**
- * Starts one warmed-up child per set-up of `format`, runs `rounds` rounds of
- * blocks, and ends the children. Returns each set-up's CPU per call, block by
- * block in round order, and the spans its collector received per call made
- * (warm-up included), which should be 1 for a set-up that traces.
- * @param {import('./run.mjs').BenchContext} ctx @param {'cjs' | 'esm'} format @param {string[]} variants
- * @param {{ rounds: number, blockSize: Record<'plain' | 'stream', number>, warmup: number, chunks: number }} plan
- */
-async function measureFormat(ctx, format, variants, { rounds, blockSize, warmup, chunks }) {
-  const workers = {};
-  const collectors = {};
-  /** Spans received by each set-up's collector, counted block by block (the decoded spans are let go). */
-  const received = Object.fromEntries(variants.map((v) => [v, 0]));
-  const calls = Object.fromEntries(variants.map((v) => [v, warmup + warmup / 4]));
-  const perCall = Object.fromEntries(variants.map((v) => [v, { plain: [], stream: [] }]));
-  try {
-    // One at a time, so that warm-ups do not compete for the machine's cores.
-    for (const v of variants) {
-      collectors[v] = await startCollector();
-      workers[v] = startWorker({
-        node: ctx.node,
-        args: [...preloadArgs(v, format, ctx.dist), join(APPS, APP[format])],
-        env: { ...tracingEnv(collectors[v].url), BENCH_TASK: 'blocks', BENCH_FETCH: 'canned', BENCH_WARMUP: String(warmup), BENCH_CHUNKS: String(chunks) },
-      });
-      await workers[v].ready;
-    }
-    for (let r = 0; r < rounds; r++) {
-      const order = variants.map((_, i) => variants[(i + r) % variants.length]);
-      for (const [kind] of KINDS) {
-        for (const v of order) {
-          const count = blockSize[kind];
-          const { cpuUs } = await workers[v].run({ kind, count });
-          perCall[v][kind].push(cpuUs / count);
-          calls[v] += count;
-          received[v] += collectors[v].spans.length;
-          collectors[v].reset();
-        }
-      }
-    }
-    for (const v of variants) await workers[v].close();
-  } finally {
-    for (const v of variants) workers[v]?.kill();
-    for (const v of variants) await collectors[v]?.close();
-  }
-  const spansPerCall = Object.fromEntries(variants.map((v) => [v, received[v] / calls[v]]));
-  return { perCall, spansPerCall };
 }
