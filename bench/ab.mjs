@@ -16,12 +16,13 @@
 // set-ups after it is compared the same way.
 //
 //   node bench/ab.mjs --node-version 24 --kind stream plain=plain old=ours:.cache/dist-old new=ours floor=floor
-import { execFileSync } from 'node:child_process';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FULL_PLAN, measureBlocks } from './lib/blocks.mjs';
 import { ROOT } from './lib/context.mjs';
+import { nodeBinary } from './lib/spawn.mjs';
 import { pairedDiff, summarize } from './lib/stats.mjs';
+import { LABELS } from './lib/variants.mjs';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -32,7 +33,7 @@ const { values: args, positionals } = parseArgs({
     rounds: { type: 'string', default: '60' },
   },
 });
-const VARIANTS = new Set(['plain', 'ours', 'peer', 'floor']);
+const VARIANTS = new Set(Object.keys(LABELS));
 const format = /** @type {'cjs' | 'esm'} */ (args.format);
 const kind = /** @type {'plain' | 'stream'} */ (args.kind);
 const rounds = Number(args.rounds);
@@ -46,10 +47,7 @@ const setups = positionals.map((spec) => {
   if (!label || !VARIANTS.has(variant)) throw new Error(`bench/ab: "${spec}" is not label=variant[:dist] (variants: ${[...VARIANTS].join(', ')})`);
   return { label, variant: /** @type {import('./lib/variants.mjs').Variant} */ (variant), dist: isAbsolute(dist) ? dist : resolve(ROOT, dist) };
 });
-const node = args['node-version']
-  ? execFileSync(process.execPath, [join(ROOT, 'scripts', 'fetch-node.mjs'), args['node-version']], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()
-  : process.execPath;
-if (!node) throw new Error('bench/ab: scripts/fetch-node.mjs named no binary');
+const node = args['node-version'] ? nodeBinary(args['node-version']) : process.execPath;
 
 const { perCall: byKind } = await measureBlocks({ node, format, setups, kinds: [kind], rounds, ...FULL_PLAN });
 const perCall = Object.fromEntries(setups.map((s) => [s.label, byKind[s.label][kind]]));

@@ -58,10 +58,10 @@ export async function run(ctx) {
   const rows = [];
   /** @type {Record<string, unknown>} */
   const raw = { blockSize, warmup, chunks, rounds };
+  const kinds = KINDS.map(([kind]) => kind);
   for (const format of /** @type {const} */ (['cjs', 'esm'])) {
     const variants = VARIANTS[format];
     const setups = variants.map((v) => ({ label: v, variant: v, dist: ctx.dist }));
-    const kinds = KINDS.map(([kind]) => kind);
     const { perCall, spansPerCall } = await measureBlocks({ node: ctx.node, format, setups, kinds, rounds, blockSize, warmup, chunks });
     raw[format] = perCall;
     const name = format.toUpperCase();

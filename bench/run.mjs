@@ -13,6 +13,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { startFakeProvider } from '../test/harness/fake-provider.mjs';
 import { startCollector } from '../test/harness/collector.mjs';
 import { BENCH_DIR, ROOT } from './lib/context.mjs';
+import { nodeBinary } from './lib/spawn.mjs';
 import { renderTable } from './lib/table.mjs';
 import { cleanEnv } from '../test/harness/run-child.mjs';
 
@@ -34,7 +35,7 @@ const MEASUREMENTS = {
  */
 
 const args = parseArgs(process.argv.slice(2));
-const node = args.nodeVersion ? fetchNode(args.nodeVersion) : process.execPath;
+const node = args.nodeVersion ? nodeBinary(args.nodeVersion) : process.execPath;
 const dist = resolveDist(args.dist);
 const probe = JSON.parse(
   execFileSync(node, ['--input-type=module', '-e', `
@@ -134,13 +135,6 @@ function usage(problem) {
   if (problem) process.stderr.write(`bench: ${problem}\n`);
   process.stderr.write(`usage: node bench/run.mjs [--quick] [--node-version 24] [--dist DIR] [--only ${Object.keys(MEASUREMENTS).join(',')}] [--out FILE]\n`);
   process.exit(problem ? 2 : 0);
-}
-
-/** The machine's Node when it is the major asked for; otherwise scripts/fetch-node.mjs's binary. */
-function fetchNode(version) {
-  if (version === process.versions.node || version === process.versions.node.split('.')[0]) return process.execPath;
-  const out = execFileSync(process.execPath, [join(ROOT, 'scripts', 'fetch-node.mjs'), version], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  return out.trim().split('\n').pop() ?? '';
 }
 
 /** `--dist DIR` as given (built with scripts/build.mjs --out DIR), or dist/, built if missing. */

@@ -1,9 +1,11 @@
 // Spawning bench children: a clean environment (nothing from the developer's
 // shell that configures the agent, OTel or the SDKs), wall time by hrtime
 // around the child, and the child's result read from its last stdout line.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cleanEnv } from '../../test/harness/run-child.mjs';
+import { ROOT } from './context.mjs';
 
 /**
  * @param {{ node: string, args: string[], env?: Record<string, string>, cwd?: string, timeoutMs?: number }} options
@@ -110,3 +112,12 @@ export async function alternate(rounds, variants, fn) {
 }
 
 export const fileUrl = (path) => pathToFileURL(path).href;
+
+/** The machine's Node when it is the major asked for; otherwise scripts/fetch-node.mjs's binary. @param {string} version */
+export function nodeBinary(version) {
+  if (version === process.versions.node || version === process.versions.node.split('.')[0]) return process.execPath;
+  const out = execFileSync(process.execPath, [join(ROOT, 'scripts', 'fetch-node.mjs'), version], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const binary = out.trim().split('\n').pop();
+  if (!binary) throw new Error(`bench: scripts/fetch-node.mjs named no binary for Node ${version}`);
+  return binary;
+}
