@@ -86,10 +86,22 @@ function compareTimes(a, b) {
 /**
  * The spans as an indented tree of `name [KIND]` lines, children in start
  * order: the shape a test asserts and a failure message shows.
+ *
+ * OpenTelemetry's SDK takes a span's start from `Date.now()`, so two siblings
+ * that start in the same millisecond carry the same start, and each end is
+ * that truncated start plus a precise duration: a short span that started
+ * later can show the earlier end. For a tie within one scope the order the
+ * collector received them decides: the batch processor exports a scope's
+ * spans in the order they ended, which for siblings run one after another is
+ * the order they started. Across scopes (exported in separate groups) the
+ * end decides.
  * @param {any[]} spans
  */
 export function spanTree(spans) {
   const byParent = new Map();
+  const arrival = new Map(spans.map((s, i) => [s, i]));
+  const sameMillisecond = (/** @type {any} */ a, /** @type {any} */ b) =>
+    a.scope?.name === b.scope?.name ? arrival.get(a) - arrival.get(b) : compareTimes(a.endTimeUnixNano, b.endTimeUnixNano);
   const ids = new Set(spans.map((s) => s.spanId));
   for (const s of spans) {
     const parent = s.parentSpanId && ids.has(s.parentSpanId) ? s.parentSpanId : '';
@@ -98,8 +110,7 @@ export function spanTree(spans) {
   }
   const lines = [];
   const walk = (/** @type {string} */ parent, /** @type {number} */ depth) => {
-    // By start, then (spans started in the same millisecond) by end.
-    const children = (byParent.get(parent) ?? []).sort((a, b) => compareTimes(a.startTimeUnixNano, b.startTimeUnixNano) || compareTimes(a.endTimeUnixNano, b.endTimeUnixNano));
+    const children = (byParent.get(parent) ?? []).sort((a, b) => compareTimes(a.startTimeUnixNano, b.startTimeUnixNano) || sameMillisecond(a, b));
     for (const s of children) {
       lines.push(`${'  '.repeat(depth)}${s.name} [${s.attributes['openinference.span.kind'] ?? '-'}]`);
       walk(s.spanId, depth + 1);

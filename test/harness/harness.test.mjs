@@ -13,6 +13,7 @@ import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/expo
 import { DEFAULT_FIXTURES_DIR, startFakeProvider, synthesizeChatStream } from './fake-provider.mjs';
 import { SPAN_KIND, startCollector } from './collector.mjs';
 import { nodeMajor, runChild } from './run-child.mjs';
+import { spanTree } from './app-harness.mjs';
 
 const fixture = (/** @type {string} */ name) => JSON.parse(readFileSync(join(DEFAULT_FIXTURES_DIR, `${name}.json`), 'utf8'));
 const weatherTool = /** @type {const} */ ({
@@ -334,5 +335,27 @@ describe('runChild', () => {
     writeFileSync(hang, 'console.log("started"); setInterval(() => {}, 1000);\n');
     await expect(runChild({ script: hang, timeoutMs: 500 })).rejects.toThrow(/did not exit within 500ms[\s\S]*started/);
     expect(nodeMajor()).toBeGreaterThanOrEqual(20);
+  });
+});
+
+describe('spanTree', () => {
+  const span = (/** @type {string} */ name, /** @type {string} */ start, /** @type {string} */ end, scope = 'ours', parentSpanId = 'p') => ({
+    spanId: name, parentSpanId, name, startTimeUnixNano: start, endTimeUnixNano: end, attributes: {}, scope: { name: scope },
+  });
+  const root = { spanId: 'p', name: 'root', startTimeUnixNano: '0', endTimeUnixNano: '9', attributes: {}, scope: { name: 'ours' } };
+
+  it('orders siblings by start, and a same-millisecond tie in one scope by arrival, not by the end a truncated start gives', () => {
+    // As OTel records them: both starts truncated to the same millisecond; the
+    // second (a short run after a long one) shows the earlier end.
+    const model = span('model', '1000000', '1500000');
+    const parser = span('parser', '1000000', '1050000');
+    expect(spanTree([root, model, parser])).toBe('root [-]\n  model [-]\n  parser [-]');
+    expect(spanTree([root, span('late', '2000000', '2000001'), model])).toBe('root [-]\n  model [-]\n  late [-]');
+  });
+
+  it('breaks a same-millisecond tie across scopes by end', () => {
+    const a = span('a', '1000000', '1500000', 'one');
+    const b = span('b', '1000000', '1050000', 'two');
+    expect(spanTree([root, a, b])).toBe('root [-]\n  b [-]\n  a [-]');
   });
 });
