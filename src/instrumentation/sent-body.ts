@@ -2,7 +2,7 @@ import type { Context, Span } from '@opentelemetry/api';
 import { getState } from '../state';
 import { safely } from './safe';
 import { writeAttributes } from '../trace/write';
-import { rememberJsonText } from '../trace/encode';
+import { withJsonText } from '../trace/encode';
 import { markTracedCall, tracedCallDetail } from '../trace/traced-call';
 
 /**
@@ -69,7 +69,10 @@ export function writeRequestAttributes(span: Span, client: unknown, params: unkn
     return parent;
   }
   return expectSentBody(parent, (sent) => {
-    if (span.isRecording()) writeAttributes(span, toAttributes(requestAsSent(params, sent)));
+    if (!span.isRecording()) return;
+    const asSent = requestAsSent(params, sent);
+    const request = asSent?.request;
+    writeAttributes(span, asSent?.json !== undefined ? withJsonText(request as object, asSent.json, () => toAttributes(request)) : toAttributes(request));
   });
 }
 
@@ -112,6 +115,13 @@ function deliver(receiver: Receiver, built: BuiltRequest | undefined): void {
   });
 }
 
+/** What requestAsSent gives: the request, and its JSON text when that is exactly the text sent. */
+export interface SentRequest {
+  request: unknown;
+  /** `sent` itself, when re-encoding `request` gives it back (safeJson then reuses it: see withJsonText). */
+  json?: string;
+}
+
 /**
  * The request as the app made it, each value as the SDK sent it: the keys of
  * `params` in their order, valued from the parsed body. A key the SDK sends
@@ -121,7 +131,7 @@ function deliver(receiver: Receiver, built: BuiltRequest | undefined): void {
  * itself (a default `encoding_format`) are left out, so a plain-data request
  * maps exactly as its params would. Undefined when the text is not JSON.
  */
-export function requestAsSent(params: unknown, sent: string | undefined): unknown {
+export function requestAsSent(params: unknown, sent: string | undefined): SentRequest | undefined {
   if (sent === undefined) return undefined;
   let parsed: unknown;
   try {
@@ -129,7 +139,7 @@ export function requestAsSent(params: unknown, sent: string | undefined): unknow
   } catch {
     return undefined;
   }
-  if (!isRecord(parsed) || !isRecord(params)) return parsed;
+  if (!isRecord(parsed) || !isRecord(params)) return { request: parsed };
   const out: Record<string, unknown> = {};
   let asParsed = true;
   const sentKeys = Object.keys(parsed);
@@ -146,8 +156,7 @@ export function requestAsSent(params: unknown, sent: string | undefined): unknow
     if (own && 'value' in own && isPlainScalarOrList(own.value)) out[key] = own.value;
   }
   // The SDK's JSON.stringify gave `sent`; re-encoding what it parses to, same keys in the same order, gives it back.
-  if (asParsed && at === sentKeys.length && !sent.includes('\n')) rememberJsonText(out, sent);
-  return out;
+  return asParsed && at === sentKeys.length && !sent.includes('\n') ? { request: out, json: sent } : { request: out };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

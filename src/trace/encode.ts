@@ -18,8 +18,7 @@ function defaultMax(): number {
  */
 export function safeJson(value: unknown, maxLength = defaultMax()): string {
   const maxItems = Math.max(100, Math.floor(maxLength / 8));
-  const known = value && typeof value === 'object' ? knownJson.get(value) : undefined;
-  if (known !== undefined && withinCaps(known, maxLength, maxItems)) return known;
+  if (known !== undefined && value === known.value && withinCaps(known.text, maxLength, maxItems)) return known.text;
   // Plain data (what JSON.parse returns, object literals) encodes the same without the replacer, which costs a call per value.
   if (isPlainData(value, maxLength, maxItems)) return JSON.stringify(value) ?? String(value);
   const seen = new WeakSet<object>();
@@ -50,20 +49,30 @@ export function safeJson(value: unknown, maxLength = defaultMax()): string {
 }
 
 /**
- * JSON texts known for objects of ours: a request parsed from the text the SDK
- * sent, whose JSON is that text (sent-body.ts). safeJson hands the text back
- * instead of walking and encoding the object again: per traced chat call that
- * was one plain-data walk and one stringify of the whole request.
+ * The JSON text known for one object of ours while a mapping runs: a request
+ * parsed from the text the SDK sent, whose JSON is that text (sent-body.ts).
+ * safeJson hands the text back instead of walking and encoding the object
+ * again: per traced chat call that was one plain-data walk and one stringify
+ * of the whole request. One slot for the length of a call, not a WeakMap: an
+ * entry in a WeakMap for a new object each call cost ~0.3 µs (V8's ephemeron
+ * table and its collection), more than the lookup saves on a short request.
  */
-const knownJson = new WeakMap<object, string>();
+let known: { value: object; text: string } | undefined;
 
 /**
- * Records that `text` is exactly `JSON.stringify(value)`: for an object only
- * our code holds, built from `JSON.parse(text)` with the same keys in the same
- * order, where `text` itself came from `JSON.stringify` (no indentation).
+ * Runs `fn` with `text` known to be exactly `JSON.stringify(value)`: for an
+ * object only our code holds, built from `JSON.parse(text)` with the same keys
+ * in the same order, where `text` itself came from `JSON.stringify` (no
+ * indentation). Nothing of it is kept once `fn` returns.
  */
-export function rememberJsonText(value: object, text: string): void {
-  knownJson.set(value, text);
+export function withJsonText<T>(value: object, text: string, fn: () => T): T {
+  const outer = known;
+  known = { value, text };
+  try {
+    return fn();
+  } finally {
+    known = outer;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { requestAsSent } from '../../src/instrumentation/sent-body';
-import { dataSnapshot, safeJson } from '../../src/trace/encode';
+import { dataSnapshot, safeJson, withJsonText } from '../../src/trace/encode';
 
 /** A getter that counts its reads. */
 function counted(target: Record<string, unknown>, key: string, value: unknown) {
@@ -13,7 +13,7 @@ describe('requestAsSent', () => {
   it('values every key of the params from the body the SDK sent, in the params order', () => {
     const params = { model: 'm', messages: [{ role: 'user', content: 'live' }], temperature: 0.2 };
     const sent = JSON.stringify({ messages: [{ role: 'user', content: 'sent' }], temperature: 0.2, model: 'm' });
-    const out = requestAsSent(params, sent) as Record<string, unknown>;
+    const out = requestAsSent(params, sent)?.request as Record<string, unknown>;
     expect(Object.keys(out)).toEqual(['model', 'messages', 'temperature']);
     expect(out.messages).toEqual([{ role: 'user', content: 'sent' }]);
   });
@@ -21,7 +21,7 @@ describe('requestAsSent', () => {
   it('keeps plain data the SDK sends elsewhere (betas), reading no getter, and leaves out what it added', () => {
     const params: Record<string, unknown> = { model: 'm', betas: ['b-1'], user_profile_id: 'u', format: { parse: () => 1 } };
     const reads = counted(params, 'workspace_id', 'w');
-    const out = requestAsSent(params, JSON.stringify({ model: 'm', encoding_format: 'base64' }));
+    const out = requestAsSent(params, JSON.stringify({ model: 'm', encoding_format: 'base64' }))?.request;
     expect(out).toEqual({ model: 'm', betas: ['b-1'], user_profile_id: 'u' });
     expect(reads.n).toBe(0);
   });
@@ -46,17 +46,23 @@ describe('requestAsSent', () => {
     ];
     for (const [params, given] of cases) {
       const sent = given || JSON.stringify(params);
-      const out = requestAsSent(params, sent) as Record<string, unknown>;
-      expect(safeJson(out)).toBe(safeJson(structuredClone(out)));
-      expect(safeJson(out, 100)).toBe(safeJson(structuredClone(out), 100));
+      const asSent = requestAsSent(params, sent)!;
+      const out = asSent.request as Record<string, unknown>;
+      const encode = (max?: number) => (asSent.json === undefined ? safeJson(out, max) : withJsonText(out, asSent.json, () => safeJson(out, max)));
+      expect(encode()).toBe(safeJson(structuredClone(out)));
+      expect(encode(100)).toBe(safeJson(structuredClone(out), 100));
     }
     const plain = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
     const sent = JSON.stringify(plain);
-    const request = requestAsSent(plain, sent);
+    const { request, json } = requestAsSent(plain, sent)!;
+    expect(json).toBe(sent);
     const stringify = vi.spyOn(JSON, 'stringify');
     try {
-      expect(safeJson(request)).toBe(sent);
+      expect(withJsonText(request as object, sent, () => safeJson(request))).toBe(sent);
       expect(stringify).not.toHaveBeenCalled();
+      // Known only while the mapping runs: afterwards the object is encoded again.
+      expect(safeJson(request)).toBe(sent);
+      expect(stringify).toHaveBeenCalledTimes(1);
     } finally {
       stringify.mockRestore();
     }
