@@ -91,10 +91,19 @@ export async function collect(files: StoreFile[], traceId: string, stats: ReadSt
   return dedupeAndSort(spans);
 }
 
+/**
+ * By start, and spans that share a start in the order the store holds them.
+ * OpenTelemetry's SDK takes a start from `Date.now()`, so siblings run one
+ * after another within a millisecond (a prompt template, a model, a parser)
+ * share one start, and each end is that start plus the span's own duration:
+ * ordered by end, a short step shows before the longer one it followed. The
+ * store is written in the order spans end, which for such siblings is the
+ * order they ran (the sort is stable).
+ */
 export function dedupeAndSort(spans: StoredSpan[]): StoredSpan[] {
   const byId = new Map<string, StoredSpan>();
   for (const span of spans) byId.set(span.spanId, span);
-  return [...byId.values()].sort((a, b) => a.startTime - b.startTime || a.endTime - b.endTime);
+  return [...byId.values()].sort((a, b) => a.startTime - b.startTime);
 }
 
 /** One span of a loaded trace, by full id or unique prefix. */
