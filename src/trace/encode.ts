@@ -21,6 +21,15 @@ export function safeJson(value: unknown, maxLength = defaultMax()): string {
   if (knownValue !== undefined && value === knownValue && withinCaps(knownText, maxLength, maxItems)) return knownText;
   // Plain data (what JSON.parse returns, object literals) encodes the same without the replacer, which costs a call per value.
   if (isPlainData(value, maxLength, maxItems)) return JSON.stringify(value) ?? String(value);
+  return encodeWithReplacer(value, maxLength, maxItems);
+}
+
+/**
+ * safeJson's path for anything that is not plain data. Its own function
+ * because the replacer closes over these variables: in safeJson itself, V8
+ * would allocate a context for them on every call, the plain path included.
+ */
+function encodeWithReplacer(value: unknown, maxLength: number, maxItems: number): string {
   const seen = new WeakSet<object>();
   try {
     const out = JSON.stringify(value, function replacer(this: unknown, key: string, v: unknown) {

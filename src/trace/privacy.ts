@@ -34,10 +34,20 @@ function ruleFor(key: string): Rule {
   if (key === SC.OUTPUT_VALUE) return 'outputValue';
   let rule = cache.get(key);
   if (rule === undefined) {
-    rule = patterns.find(([re]) => re.test(key))?.[1] ?? 'none';
+    rule = classify(key);
     if (cache.size < 10_000) cache.set(key, rule);
   }
   return rule;
+}
+
+/**
+ * The first pattern `key` matches. Apart from ruleFor, which runs for every
+ * attribute written: a callback closing over `key` there made V8 allocate a
+ * context on every call, cache hits included (~0.9 KB per traced chat call).
+ */
+function classify(key: string): Rule {
+  for (const [re, rule] of patterns) if (re.test(key)) return rule;
+  return 'none';
 }
 
 function hidden(rule: Rule, p: PrivacyConfig): boolean {
