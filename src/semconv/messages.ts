@@ -26,23 +26,36 @@ export interface Message {
   toolCalls?: ToolCall[];
 }
 
+/** Stands in for a message without parts or tool calls, so that none is allocated. */
+const NONE: readonly never[] = Object.freeze([]);
+
 export function flattenMessages(side: 'input' | 'output', messages: readonly Message[], out: Record<string, unknown>): void {
-  messages.forEach((m, i) => {
+  // Loops, not forEach callbacks: this runs on every traced call, and each callback closing over the
+  // message's index made V8 allocate a context and a function per message.
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    if (!m) continue; // a hole, as forEach would skip it
     out[Attr.message(side, i, 'role')] = m.role;
     if (m.content !== undefined) out[Attr.message(side, i, 'content')] = m.content;
     if (m.name !== undefined) out[Attr.message(side, i, 'name')] = m.name;
     if (m.toolCallId !== undefined) out[Attr.message(side, i, 'tool_call_id')] = m.toolCallId;
-    m.contents?.forEach((part, k) => {
+    const parts = m.contents ?? NONE;
+    for (let k = 0; k < parts.length; k++) {
+      const part = parts[k];
+      if (!part) continue;
       out[Attr.messageContent(side, i, k, 'type')] = part.type;
       if (part.type === 'text') out[Attr.messageContent(side, i, k, 'text')] = part.text;
       else out[Attr.messageContent(side, i, k, 'image_url')] = part.url;
-    });
-    m.toolCalls?.forEach((call, j) => {
+    }
+    const calls = m.toolCalls ?? NONE;
+    for (let j = 0; j < calls.length; j++) {
+      const call = calls[j];
+      if (!call) continue;
       if (call.id !== undefined) out[Attr.toolCall(side, i, j, 'id')] = call.id;
       if (call.name !== undefined) out[Attr.toolCall(side, i, j, 'name')] = call.name;
       if (call.arguments !== undefined) out[Attr.toolCall(side, i, j, 'arguments')] = call.arguments;
-    });
-  });
+    }
+  }
 }
 
 /** Offered tools, each as its JSON schema text. */
