@@ -34,7 +34,7 @@ export function flattenMessages(side: 'input' | 'output', messages: readonly Mes
   // message's index made V8 allocate a context and a function per message.
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
-    if (!m) continue; // a hole, as forEach would skip it
+    if (!m) continue; // a hole (forEach skipped those) or undefined: nothing to write
     out[Attr.message(side, i, 'role')] = m.role;
     if (m.content !== undefined) out[Attr.message(side, i, 'content')] = m.content;
     if (m.name !== undefined) out[Attr.message(side, i, 'name')] = m.name;
