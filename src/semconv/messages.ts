@@ -26,9 +26,6 @@ export interface Message {
   toolCalls?: ToolCall[];
 }
 
-/** Stands in for a message without parts or tool calls, so that none is allocated. */
-const NONE: readonly never[] = Object.freeze([]);
-
 export function flattenMessages(side: 'input' | 'output', messages: readonly Message[], out: Record<string, unknown>): void {
   // Loops, not forEach callbacks: this runs on every traced call, and each callback closing over the
   // message's index made V8 allocate a context and a function per message.
@@ -39,16 +36,16 @@ export function flattenMessages(side: 'input' | 'output', messages: readonly Mes
     if (m.content !== undefined) out[Attr.message(side, i, 'content')] = m.content;
     if (m.name !== undefined) out[Attr.message(side, i, 'name')] = m.name;
     if (m.toolCallId !== undefined) out[Attr.message(side, i, 'tool_call_id')] = m.toolCallId;
-    const parts = m.contents ?? NONE;
-    for (let k = 0; k < parts.length; k++) {
+    const parts = m.contents;
+    for (let k = 0; parts && k < parts.length; k++) {
       const part = parts[k];
       if (!part) continue;
       out[Attr.messageContent(side, i, k, 'type')] = part.type;
       if (part.type === 'text') out[Attr.messageContent(side, i, k, 'text')] = part.text;
       else out[Attr.messageContent(side, i, k, 'image_url')] = part.url;
     }
-    const calls = m.toolCalls ?? NONE;
-    for (let j = 0; j < calls.length; j++) {
+    const calls = m.toolCalls;
+    for (let j = 0; calls && j < calls.length; j++) {
       const call = calls[j];
       if (!call) continue;
       if (call.id !== undefined) out[Attr.toolCall(side, i, j, 'id')] = call.id;
