@@ -4,6 +4,7 @@ import { safely } from './safe';
 import { writeAttributes } from '../trace/write';
 import { withJsonText } from '../trace/encode';
 import { markTracedCall, tracedCallDetail } from '../trace/traced-call';
+import { ownDataValue } from './own-data';
 
 /**
  * The request body as a Stainless SDK (openai, @anthropic-ai/sdk) sent it.
@@ -47,8 +48,8 @@ interface BuiltRequest {
 export function sendsObservedBody(client: unknown): boolean {
   const patched = getState().patched;
   for (let o = client as object | null; o && typeof o === 'object'; o = Object.getPrototypeOf(o)) {
-    const own = Object.getOwnPropertyDescriptor(o, 'buildRequest');
-    if (own && typeof own.value === 'function' && patched.has(own.value)) return true;
+    const own = ownDataValue(o, 'buildRequest');
+    if (typeof own === 'function' && patched.has(own)) return true;
   }
   return false;
 }
