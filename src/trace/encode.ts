@@ -19,6 +19,10 @@ function defaultMax(): number {
 export function safeJson(value: unknown, maxLength = defaultMax()): string {
   const maxItems = Math.max(100, Math.floor(maxLength / 8));
   if (knownValue !== undefined && value === knownValue && withinCaps(knownText, maxLength, maxItems)) return knownText;
+  if (parsedValue !== undefined && value === parsedValue) {
+    const text = stringifyParsed(value);
+    if (text !== undefined && withinCaps(text, maxLength, maxItems)) return text;
+  }
   // Plain data (what JSON.parse returns, object literals) encodes the same without the replacer, which costs a call per value.
   if (isPlainData(value, maxLength, maxItems)) return JSON.stringify(value) ?? String(value);
   return encodeWithReplacer(value, maxLength, maxItems);
@@ -86,6 +90,41 @@ export function withJsonText<T>(value: object, text: string, fn: () => T): T {
   } finally {
     knownValue = outerValue;
     knownText = outerText;
+  }
+}
+
+/**
+ * An object known to be what `JSON.parse` just returned for a provider's
+ * reply, not yet handed to the app (instrumentation/stainless.ts). It holds
+ * plain data only (no getter, no `toJSON`, no class, no object twice), so
+ * safeJson skips the plain-data walk for it, whose getter lookup per property
+ * was ~1 µs on a chat reply, and only checks the caps on the text. One slot
+ * for the length of a mapping, like `knownValue`.
+ */
+let parsedValue: object | undefined;
+
+/**
+ * Runs `fn` with `value` known to be fresh `JSON.parse` output that only the
+ * SDK and our code have seen. Anything else (a class instance, an array at
+ * the top) is left to the usual checks.
+ */
+export function withParsedJson<T>(value: unknown, fn: () => T): T {
+  if (!value || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return fn();
+  const outer = parsedValue;
+  parsedValue = value;
+  try {
+    return fn();
+  } finally {
+    parsedValue = outer;
+  }
+}
+
+/** JSON.stringify of fresh JSON.parse output, which cannot throw; undefined if it does anyway (the usual path then decides). */
+function stringifyParsed(value: object): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeJson } from '../../src/trace/encode';
+import { safeJson, withParsedJson } from '../../src/trace/encode';
 import { truncatedSuffix } from '../../src/trace/markers';
 import { scrubSecrets } from '../../src/diagnostics/secrets';
 
@@ -149,5 +149,33 @@ describe('safeJson', () => {
       const after = counted();
       expect([place, safeJson(after.value), after.calls]).toEqual([place, expected, before.calls]);
     }
+  });
+});
+
+describe('safeJson of a value marked as fresh JSON.parse output (withParsedJson)', () => {
+  const parsedCorpus = {
+    reply: JSON.parse(JSON.stringify({ id: 'c1', choices: [{ index: 0, message: { role: 'assistant', content: 'Paris.' } }], usage: { total_tokens: 3 } })),
+    longString: JSON.parse(JSON.stringify({ text: 'x'.repeat(300) })),
+    longArray: JSON.parse(JSON.stringify({ list: Array.from({ length: 150 }, (_, i) => i) })),
+    unicode: JSON.parse(JSON.stringify({ text: 'café ☕ \u2028 "quoted" \\ back' })),
+  };
+
+  it.each([5, 200, 64 * 1024])('writes every parsed value as the replacer-only encoder does, under a cap of %i', (cap) => {
+    for (const [name, value] of Object.entries(parsedCorpus)) {
+      expect([name, withParsedJson(value, () => safeJson(value, cap))]).toEqual([name, replacerOnly(value, cap)]);
+    }
+  });
+
+  it('holds for the marked value only, and only while the function runs', () => {
+    const marked = JSON.parse('{"a":1}');
+    const other = { m: new Map([['k', 1]]) };
+    expect(withParsedJson(marked, () => safeJson(other))).toBe('{"m":{"k":1}}');
+    // A class instance or an array at the top is not marked.
+    const box = new (class Box { m = new Map([['k', 1]]); })();
+    expect(withParsedJson(box, () => safeJson(box))).toBe('{"m":{"k":1}}');
+    const list = [new Map([['k', 1]])];
+    expect(withParsedJson(list, () => safeJson(list))).toBe('[{"k":1}]');
+    marked.m = new Map([['k', 1]]);
+    expect(safeJson(marked)).toBe('{"a":1,"m":{"k":1}}');
   });
 });

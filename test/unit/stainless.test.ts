@@ -8,6 +8,7 @@ import { inMemoryTracing } from './in-memory';
 import { traceApiPromise, type CallHandlers, type StreamEnd } from '../../src/instrumentation/stainless';
 import { exceptionType } from '../../src/instrumentation/span-lifecycle';
 import { getState } from '../../src/state';
+import { safeJson } from '../../src/trace/encode';
 // @ts-expect-error: the harness is plain JavaScript
 import { startFakeProvider, DEFAULT_FIXTURES_DIR } from '../harness/fake-provider.mjs';
 
@@ -203,6 +204,48 @@ describe('a stream', () => {
     expect(lines).toEqual(JSON.parse(JSON.stringify(r.items)));
     expect(r.ends).toEqual(['done']);
     expect(only().status.code).toBe(SpanStatusCode.OK);
+  });
+});
+
+describe("encoding a parsed reply", () => {
+  /**
+   * Handlers that encode the reply as output.value, as the integrations do,
+   * after adding a Map to it: only safeJson's plain-data walk sees a Map
+   * (encoded as its entries); plain JSON.stringify writes it as {}. So the
+   * Map's text says which path encoded the reply.
+   */
+  function encoding(): CallHandlers<unknown> {
+    return {
+      isStream: () => false,
+      onResult: (span: Span, r) => {
+        (r as Record<string, unknown>).probe = new Map([['walked', true]]);
+        span.setAttribute('output.value', safeJson(r));
+      },
+      streamObserver: () => ({ onItem: () => undefined, finish: () => undefined }),
+    };
+  }
+  const probeOf = () => JSON.parse(String(only().attributes['output.value'])).probe;
+
+  it('a reply the SDK parsed from a fetch Response skips the walk: it can hold nothing the walk would catch', async () => {
+    await trace(client.chat.completions.create(ask), encoding());
+    expect(probeOf()).toEqual({});
+  });
+
+  it("a reply from a stand-in for Response (a mock fetch's json()) is walked, as it may be the app's own objects", async () => {
+    const { default: OpenAI6 } = await import('openai-v6');
+    const reply = JSON.parse(readFileSync(join(DEFAULT_FIXTURES_DIR, 'openai', 'chat-basic.json'), 'utf8')).body;
+    const standIn = {
+      ok: true,
+      status: 200,
+      url: `${provider.baseURL}/chat/completions`,
+      headers: new Headers({ 'content-type': 'application/json' }),
+      json: async () => reply,
+      text: async () => JSON.stringify(reply),
+    };
+    const mocked = new OpenAI6({ baseURL: provider.baseURL, apiKey: 'sk-unit', maxRetries: 0, fetch: (async () => standIn) as unknown as typeof fetch });
+    const completion = await trace(mocked.chat.completions.create(ask), encoding());
+    expect(completion.choices[0]!.message.content).toBe('The capital of France is Paris.');
+    expect(probeOf()).toEqual({ walked: true });
   });
 });
 
