@@ -56,7 +56,8 @@ export function normalizeUsage(raw: unknown): TokenUsage {
   if (out.total === undefined && (out.prompt !== undefined || out.completion !== undefined)) {
     out.total = (out.prompt ?? 0) + (out.completion ?? 0);
   }
-  for (const k of Object.keys(out) as Array<keyof TokenUsage>) if (out[k] === undefined) delete out[k];
+  // for…in, not Object.keys: no array per call.
+  for (const k in out) if (out[k as keyof TokenUsage] === undefined) delete out[k as keyof TokenUsage];
   return out;
 }
 

@@ -81,6 +81,13 @@ export function chatMessage(m: Obj): Message {
   return msg;
 }
 
+/** The objects of a messages list as normalised messages (anything else in it is skipped). */
+function chatMessages(list: readonly unknown[]): Message[] {
+  const messages: Message[] = [];
+  for (const m of list) if (isObj(m)) messages.push(chatMessage(m));
+  return messages;
+}
+
 export function chatRequestAttributes(body: unknown, provider = 'openai'): Attrs {
   const out = common(SpanKindValues.LLM, provider);
   if (!isObj(body)) return out;
@@ -89,7 +96,7 @@ export function chatRequestAttributes(body: unknown, provider = 'openai'): Attrs
     out[Attr.LLM_REQUEST_MODEL_NAME] = body.model;
   }
   out[Attr.LLM_INVOCATION_PARAMETERS] = invocationParameters(body, ['messages', 'tools', 'functions']);
-  if (Array.isArray(body.messages)) flattenMessages('input', body.messages.filter(isObj).map(chatMessage), out);
+  if (Array.isArray(body.messages)) flattenMessages('input', chatMessages(body.messages), out);
   flattenTools((body.tools ?? body.functions)?.map?.((t: unknown) => safeJson(t)), out);
   inputValue(body, out);
   return out;
@@ -102,10 +109,18 @@ export function chatResponseAttributes(completion: unknown): Attrs {
     out[Attr.LLM_MODEL_NAME] = completion.model;
     out[Attr.LLM_RESPONSE_MODEL_NAME] = completion.model;
   }
-  const choices = Array.isArray(completion.choices) ? completion.choices.filter(isObj) : [];
-  flattenMessages('output', choices.map((c: Obj) => chatMessage(isObj(c.message) ? c.message : { role: 'assistant' })), out);
-  const finish = choices.map((c: Obj) => c.finish_reason).filter((r: unknown): r is string => typeof r === 'string');
-  if (finish.length) out[Attr.LLM_FINISH_REASON] = finish[0];
+  // One loop over the choices (this runs on every call): their messages, and the first finish reason given.
+  const messages: Message[] = [];
+  let finish: string | undefined;
+  if (Array.isArray(completion.choices)) {
+    for (const c of completion.choices) {
+      if (!isObj(c)) continue;
+      messages.push(chatMessage(isObj(c.message) ? c.message : { role: 'assistant' }));
+      if (finish === undefined && typeof c.finish_reason === 'string') finish = c.finish_reason;
+    }
+  }
+  flattenMessages('output', messages, out);
+  if (finish !== undefined) out[Attr.LLM_FINISH_REASON] = finish;
   usageAttributes(normalizeUsage(completion.usage), out);
   outputJson(completion, out);
   return out;
