@@ -153,6 +153,6 @@ export const TAGS = [
   'parse', 'helper-stream', 'helper-abort', 'tool-call', 'tool-stream', 'round-trip',
   'responses', 'responses-stream', 'responses-fc', 'responses-fc-stream', 'responses-helper',
   'embeddings', 'legacy',
-  'error-400', 'error-401', 'error-400-stream',
+  'error-400', 'error-401', 'error-400-stream', 'parse-error-400', 'unawaited-error-400',
 ];
 

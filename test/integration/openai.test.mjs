@@ -337,6 +337,7 @@ describe.each([
       ['error-400', 'error400', 'BadRequestError', 'badRequest'],
       ['error-401', 'error401', 'AuthenticationError', 'authentication'],
       ['error-400-stream', 'error400Stream', 'BadRequestError', 'badRequest'],
+      ['parse-error-400', 'parseError400', 'BadRequestError', 'badRequest'],
     ]) {
       const seen = result[key].error;
       expect(seen, tag).toMatchObject({ name: cls, [flag]: true, apiError: true });
@@ -347,6 +348,14 @@ describe.each([
       expect(keysWith(s, 'llm.output_messages'), tag).toEqual([]);
     }
     expect(result.error400.error.message).toContain(fixture('error-400').body.error.message);
+  });
+
+  it('a call the app never awaits fails with one unhandled rejection, as without the agent, and its span still ends', () => {
+    const result = traced.line('RESULT');
+    expect(result.unawaitedError400).toHaveLength(1);
+    expect(result.unawaitedError400[0]).toMatchObject({ name: 'BadRequestError', badRequest: true });
+    const s = one(traced.spans, 'unawaited-error-400');
+    expect(s.status.code).toBe(STATUS.ERROR);
   });
 });
 

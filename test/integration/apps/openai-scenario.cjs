@@ -48,6 +48,25 @@ async function settle(promise, OpenAI) {
   }
 }
 
+/**
+ * The unhandled rejections while `start` runs a call the app never awaits and
+ * it fails: untraced, exactly one (the SDK's error); tracing must leave as many.
+ * Waits for the first, then a few turns of the loop for any other.
+ */
+async function unhandledRejections(start, OpenAI) {
+  const seen = [];
+  const listener = (reason) => seen.push(describeError(reason, OpenAI));
+  process.on('unhandledRejection', listener);
+  try {
+    start();
+    for (let waited = 0; seen.length === 0 && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('unhandledRejection', listener);
+  }
+  return seen;
+}
+
 /** Reads a stream with for-await, recording every chunk as the app got it. */
 async function drain(stream) {
   const items = [];
@@ -205,6 +224,12 @@ async function run(OpenAI, options = {}) {
     out.error400 = await settle(client.chat.completions.create({ ...ask('error-400') }, fx('error-400')), OpenAI);
     out.error401 = await settle(client.chat.completions.create({ ...ask('error-401') }, fx('error-401')), OpenAI);
     out.error400Stream = await settle(client.chat.completions.create({ ...ask('error-400-stream'), stream: true }, fx('error-400')), OpenAI);
+    // A helper whose promise is derived from create()'s (parse), failing: the app's catch gets the error, and no
+    // rejection is left for nobody (openai 7's derived promise reads the raw request, not the tapped one).
+    out.parseError400 = await settle(client.chat.completions.parse({ ...ask('parse-error-400') }, fx('error-400')), OpenAI);
+    out.unawaitedError400 = await unhandledRejections(() => {
+      client.chat.completions.create({ ...ask('unawaited-error-400') }, fx('error-400'));
+    }, OpenAI);
   }
 
   process.stdout.write(`RESULT ${JSON.stringify(out)}\n`);
