@@ -207,6 +207,29 @@ describe('a stream', () => {
   });
 });
 
+describe('an APIPromise without a parse step of its own', () => {
+  /** Shaped like a Stainless promise that keeps its parse step private: a response promise, `_thenUnwrap` and `asResponse` only. */
+  function privateParse(responsePromise: Promise<{ data: unknown; response: { status: number } }>, transform = (d: unknown, _props: unknown) => d): any {
+    const p: any = responsePromise.then((props) => transform(props.data, props));
+    p.responsePromise = responsePromise;
+    p._thenUnwrap = (t: (d: unknown, props: unknown) => unknown) => privateParse(responsePromise, (d, props) => t(transform(d, props), props));
+    p.asResponse = () => responsePromise.then((props) => props.response);
+    return p;
+  }
+
+  it('is traced through a promise derived by its own _thenUnwrap: the value unchanged, settled once, OK', async () => {
+    const r = recorder();
+    const value = { id: 'private-parse' };
+    const returned = privateParse(Promise.resolve({ data: value, response: { status: 200 } }));
+    const traced = trace(returned, r.handlers);
+    expect(traced).not.toBe(returned);
+    expect(await traced).toBe(value);
+    expect(r.results).toEqual([value]);
+    expect(only().attributes['result.id']).toBe('private-parse');
+    expect(only().status.code).toBe(SpanStatusCode.OK);
+  });
+});
+
 describe("encoding a parsed reply", () => {
   /**
    * Handlers that encode the reply as output.value, as the integrations do,
