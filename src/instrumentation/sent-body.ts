@@ -2,9 +2,8 @@ import type { Context, Span } from '@opentelemetry/api';
 import { getState } from '../state';
 import { safely } from './safe';
 import { writeAttributes } from '../trace/write';
-import { withJsonText } from '../trace/encode';
+import { ownDataValue, withJsonText } from '../trace/encode';
 import { markTracedCall, tracedCallDetail } from '../trace/traced-call';
-import { ownDataValue } from './own-data';
 
 /**
  * The request body as a Stainless SDK (openai, @anthropic-ai/sdk) sent it.

@@ -4,8 +4,7 @@ import { observeAsyncIterator, type IteratorObserver } from './observe-iterator'
 import { safely } from './safe';
 import { rememberSecret } from '../diagnostics/secrets';
 import { reportInternalError } from '../diagnostics/report';
-import { withParsedJson } from '../trace/encode';
-import { ownDataValue } from './own-data';
+import { ownDataValue, withParsedJson } from '../trace/encode';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 

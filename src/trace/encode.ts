@@ -207,6 +207,22 @@ function isPlainValue(v: unknown, depth: number, maxLength: number, maxItems: nu
   return true;
 }
 
+/**
+ * The value of `o`'s own data property `name`, or undefined when it has none
+ * or it is an accessor, read without running a getter and without a property
+ * descriptor (a new object per read: this runs on every traced call, for the
+ * SDK client's credentials and its `buildRequest`). An own property for which
+ * no getter is found is data, or a setter alone, which reads as undefined
+ * without running anything.
+ */
+export function ownDataValue(o: object, name: string): unknown {
+  if (!hasOwn.call(o, name)) return undefined;
+  if (lookupGetter) return lookupGetter.call(o, name) === undefined ? (o as Record<string, unknown>)[name] : undefined;
+  // A runtime without __lookupGetter__: the descriptor says.
+  const own = Object.getOwnPropertyDescriptor(o, name);
+  return own && 'value' in own ? own.value : undefined;
+}
+
 /** Strings and scalars stay text; Dates and binary data are described; anything else becomes JSON. Never throws. */
 export function asText(value: unknown, maxLength = defaultMax()): { text: string; json: boolean } {
   if (typeof value === 'string') return { text: value, json: false };

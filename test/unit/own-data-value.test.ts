@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ownDataValue } from '../../src/instrumentation/own-data';
+import { ownDataValue } from '../../src/trace/encode';
 
 describe('ownDataValue', () => {
   it("reads an own data property, and nothing else, without running the object's code", () => {
