@@ -120,7 +120,6 @@ function tapApiPromise<Item>(p: ApiPromiseLike, call: TappedCall<Item>, root: bo
   p.responsePromise = responsePromise;
   const parse = p.parseResponse;
   if (typeof parse === 'function') {
-    const settled = root ? (data: unknown, props: unknown): unknown => settleOnce(call, data, props) : undefined;
     // A chained promise, not an async function around `await`: one promise and one tick less per call.
     p.parseResponse = function tappedParse(this: unknown, ...args: unknown[]) {
       let parsed: Promise<unknown>;
@@ -131,8 +130,8 @@ function tapApiPromise<Item>(p: ApiPromiseLike, call: TappedCall<Item>, root: bo
         endWithError(span, error);
         return Promise.reject(error);
       }
-      // The props are the last argument (openai 4 passed them alone).
-      return parsed.then(settled && ((data) => settled(data, args[args.length - 1])), failed);
+      // Only the call's own promise settles it here; the props are the last argument (openai 4 passed them alone).
+      return parsed.then(root ? (data) => settleOnce(call, data, args[args.length - 1]) : undefined, failed);
     };
   }
   // `.asResponse()` alone never parses: end the span when the raw response arrives.
