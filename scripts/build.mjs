@@ -87,6 +87,23 @@ const lazyFiles = {
 };
 for (const c of lazyChunks) entries[c.chunk] = c.source;
 
+/**
+ * src/export/protobuf-strings.ts names OTel's protobuf writer classes by their
+ * files in the package's CommonJS build (build/src), which Node's `require`
+ * loads in the unit tests. The bundle takes the package's ES module build
+ * (mainFields), where esbuild keeps only the trace serializers: the same files
+ * are taken from build/esm here, so the classes patched are the ones the
+ * bundled serializer writes with (test/unit/dist-shape.test.mjs checks).
+ */
+const otlpTransformerFiles = {
+  name: 'otlp-transformer-files',
+  setup(b) {
+    b.onResolve({ filter: /^@opentelemetry\/otlp-transformer\/build\/src\// }, (args) =>
+      b.resolve(args.path.replace('/build/src/', '/build/esm/'), { kind: args.kind, resolveDir: args.resolveDir }),
+    );
+  },
+};
+
 // Modules every bundle needs live once, in the shared cores (scripts/shared-core.mjs); every other
 // bundle requires them. Bundles in a subfolder (dist/vendor/) reach them one level up.
 const common = {
@@ -114,7 +131,7 @@ await Promise.all([
     build({ ...common, stdin: coreEntry(root, core), outfile: join(dist, `${core.name}.js`), footer: { js: PLAIN_EXPORTS_FOOTER }, plugins: [lazyFiles, sharedCore(root, { building: core.name, prefix: './' })] }),
   ),
   ...[...byDepth].map(([depth, group]) =>
-    build({ ...common, entryPoints: Object.fromEntries(group), outdir: dist, plugins: [lazyFiles, sharedCore(root, { prefix: depth ? '../'.repeat(depth) : './' })] }),
+    build({ ...common, entryPoints: Object.fromEntries(group), outdir: dist, plugins: [lazyFiles, otlpTransformerFiles, sharedCore(root, { prefix: depth ? '../'.repeat(depth) : './' })] }),
   ),
 ]);
 for (const core of CORES) checkExportsAssignedOnce(core.name, readFileSync(join(dist, `${core.name}.js`), 'utf8'));

@@ -89,6 +89,24 @@ console.log(JSON.stringify(loaded.sort()));\n`,
       expect(annotated.filter((k) => !(k in exported))).toEqual([]);
     }
   });
+
+  it("the exporter's serializer file has the native string path in place, and writes the bytes of OTel's own", () => {
+    const file = join(dist, 'vendor', 'otlp-http.js');
+    const vendor = require(file);
+    expect(vendor.fastProtobufStrings).toBe(true);
+    // One copy of OTel's files, the ES module build the serializers come from: the classes patched are the ones used.
+    const otlpFiles = [...inlinedModules(file)].filter((p) => p.includes('/otlp-transformer/'));
+    expect(otlpFiles.filter((p) => !p.includes('/otlp-transformer/build/esm/'))).toEqual([]);
+    expect(otlpFiles).toContain('node_modules/@opentelemetry/otlp-transformer/build/esm/common/protobuf/protobuf-writer.js');
+    const { BasicTracerProvider } = require('@opentelemetry/sdk-trace-base');
+    const ended = [];
+    const provider = new BasicTracerProvider({ spanProcessors: [{ onStart() {}, onEnd: (s) => ended.push(s), forceFlush: async () => {}, shutdown: async () => {} }] });
+    const text = `${'reply '.repeat(50)}é 追踪 👍 \ud83d`;
+    provider.getTracer('t').startSpan('llm', { attributes: { 'output.value': text, 'llm.model_name': 'gpt-4o' } }).end();
+    // OTel's own copy in node_modules, which nothing here patches.
+    const otel = require('@opentelemetry/otlp-transformer');
+    expect(Buffer.from(vendor.ProtobufTraceSerializer.serializeRequest(ended)).equals(Buffer.from(otel.ProtobufTraceSerializer.serializeRequest(ended)))).toBe(true);
+  });
 });
 
 describe('checkExportsAssignedOnce', () => {
