@@ -90,10 +90,12 @@ for (const c of lazyChunks) entries[c.chunk] = c.source;
 /**
  * src/export/protobuf-strings.ts names OTel's protobuf writer classes by their
  * files in the package's CommonJS build (build/src), which Node's `require`
- * loads in the unit tests. The bundle takes the package's ES module build
+ * loads in the unit tests. A bundle takes the package's ES module build
  * (mainFields), where esbuild keeps only the trace serializers: the same files
  * are taken from build/esm here, so the classes patched are the ones the
- * bundled serializer writes with (test/unit/dist-shape.test.mjs checks).
+ * bundled serializer writes with. Every build that bundles the exporter uses
+ * it (the agent's files and the OpenCode plugin); test/unit/dist-shape.test.mjs
+ * checks both hold build/esm files only.
  */
 const otlpTransformerFiles = {
   name: 'otlp-transformer-files',
@@ -189,6 +191,7 @@ await build({
   target: 'node20.6',
   format: 'esm',
   mainFields: ['module', 'main'],
+  plugins: [otlpTransformerFiles],
   logLevel: 'warning',
   legalComments: 'none',
   banner: {

@@ -94,10 +94,13 @@ console.log(JSON.stringify(loaded.sort()));\n`,
     const file = join(dist, 'vendor', 'otlp-http.js');
     const vendor = require(file);
     expect(vendor.fastProtobufStrings).toBe(true);
-    // One copy of OTel's files, the ES module build the serializers come from: the classes patched are the ones used.
-    const otlpFiles = [...inlinedModules(file)].filter((p) => p.includes('/otlp-transformer/'));
-    expect(otlpFiles.filter((p) => !p.includes('/otlp-transformer/build/esm/'))).toEqual([]);
-    expect(otlpFiles).toContain('node_modules/@opentelemetry/otlp-transformer/build/esm/common/protobuf/protobuf-writer.js');
+    // One copy of OTel's files, the ES module build the serializers come from: the classes patched are the ones
+    // used. The same in the self-contained OpenCode plugin, which bundles the exporter too.
+    for (const bundle of [file, join(dist, 'opencode.mjs')]) {
+      const otlpFiles = [...inlinedModules(bundle)].filter((p) => p.includes('/otlp-transformer/'));
+      expect(otlpFiles.filter((p) => !p.includes('/otlp-transformer/build/esm/'))).toEqual([]);
+      expect(otlpFiles).toContain('node_modules/@opentelemetry/otlp-transformer/build/esm/common/protobuf/protobuf-writer.js');
+    }
     const { BasicTracerProvider } = require('@opentelemetry/sdk-trace-base');
     const ended = [];
     const provider = new BasicTracerProvider({ spanProcessors: [{ onStart() {}, onEnd: (s) => ended.push(s), forceFlush: async () => {}, shutdown: async () => {} }] });
