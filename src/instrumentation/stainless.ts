@@ -229,40 +229,7 @@ interface StreamLike<Item> {
  * every chunk exactly once whichever way the app reads.
  */
 function wrapStream<Item>(span: Span, stream: StreamLike<Item>, sink: StreamSink<Item>): void {
-  const release = trackOpenSpan(span);
-  const end = (how: StreamEnd, fn: () => void): void => {
-    release();
-    safely('stream.finish', () => sink.finish(how));
-    fn();
-  };
-  const observer: IteratorObserver<Item> = {
-    // Per chunk: no closure for safely() to run.
-    onItem: (item) => {
-      try {
-        sink.onItem(item);
-      } catch (error) {
-        reportInternalError('stream.chunk', error);
-      }
-    },
-    onDone: () => {
-      // The SDK's iterator returns normally when its request is aborted mid-stream: tell that apart.
-      const signal = safely('stream.signal', () => stream.controller?.signal);
-      if (!signal?.aborted) {
-        end('done', () => endOk(span));
-        return;
-      }
-      end('abort', () => {
-        safely('stream.cancel', () => span.isRecording() && span.addEvent('cancelled', { reason: 'aborted' }));
-        endWithError(span, signal.reason instanceof Error ? signal.reason : new Error('Request was aborted.'));
-      });
-    },
-    onError: (error) => end('error', () => endWithError(span, error)),
-    onCancel: () =>
-      end('cancel', () => {
-        safely('stream.cancel', () => span.addEvent('cancelled'));
-        endOk(span);
-      }),
-  };
+  const observer = new StreamObserver(span, stream, sink);
   if (typeof stream.iterator === 'function') {
     const original = stream.iterator;
     stream.iterator = function observedIterator(this: unknown, ...args: unknown[]) {
@@ -277,5 +244,84 @@ function wrapStream<Item>(span: Span, stream: StreamLike<Item>, sink: StreamSink
     };
     return;
   }
-  end('done', () => endOk(span));
+  observer.endUnread();
+}
+
+/**
+ * What ends a stream's span: the sink writes what was assembled, then the span
+ * ends as the read ended. A class, not closures made per stream, so that the
+ * optimised code of this per-chunk and per-stream path lives as long as the
+ * module (see observe-iterator.ts); no closure for safely() either, for the
+ * same reason.
+ */
+class StreamObserver<Item> implements IteratorObserver<Item> {
+  private readonly release: () => void;
+
+  constructor(
+    private readonly span: Span,
+    private readonly stream: StreamLike<Item>,
+    private readonly sink: StreamSink<Item>,
+  ) {
+    this.release = trackOpenSpan(span);
+  }
+
+  onItem(item: Item): void {
+    try {
+      this.sink.onItem(item);
+    } catch (error) {
+      reportInternalError('stream.chunk', error);
+    }
+  }
+
+  onDone(): void {
+    // The SDK's iterator returns normally when its request is aborted mid-stream: tell that apart.
+    let signal: { aborted?: boolean; reason?: unknown } | undefined;
+    try {
+      signal = this.stream.controller?.signal;
+    } catch (error) {
+      reportInternalError('stream.signal', error);
+    }
+    this.finish(signal?.aborted ? 'abort' : 'done');
+    if (!signal?.aborted) {
+      endOk(this.span);
+      return;
+    }
+    try {
+      if (this.span.isRecording()) this.span.addEvent('cancelled', { reason: 'aborted' });
+    } catch (error) {
+      reportInternalError('stream.cancel', error);
+    }
+    endWithError(this.span, signal.reason instanceof Error ? signal.reason : new Error('Request was aborted.'));
+  }
+
+  onError(error: unknown): void {
+    this.finish('error');
+    endWithError(this.span, error);
+  }
+
+  onCancel(): void {
+    this.finish('cancel');
+    try {
+      this.span.addEvent('cancelled');
+    } catch (error) {
+      reportInternalError('stream.cancel', error);
+    }
+    endOk(this.span);
+  }
+
+  /** A stream with no iterator to wrap: nothing will be read through us, so the span ends now. */
+  endUnread(): void {
+    this.finish('done');
+    endOk(this.span);
+  }
+
+  /** Before the span ends, however the read ended: off the open-span list, and the sink writes its attributes. */
+  private finish(how: StreamEnd): void {
+    this.release();
+    try {
+      this.sink.finish(how);
+    } catch (error) {
+      reportInternalError('stream.finish', error);
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import type { Context, Span } from '@opentelemetry/api';
 import type { PatchContext } from '../types';
-import { isStainlessStream, rememberClientCredentials, traceApiPromise, type CallHandlers, type StreamSink } from '../../instrumentation/stainless';
+import { isStainlessStream, rememberClientCredentials, traceApiPromise, type CallHandlers, type StreamEnd, type StreamSink } from '../../instrumentation/stainless';
 import { callInSpan, endOk, endWithError, trackOpenSpan } from '../../instrumentation/span-lifecycle';
 import { safely } from '../../instrumentation/safe';
 import { writeAttributes } from '../../trace/write';
@@ -82,31 +82,54 @@ class CallObserver {
    * stops reading there still gets its span), else when the read ends.
    */
   sink(): StreamSink<Record<string, any>> {
-    if (this.observing) return { onItem: () => undefined, finish: () => undefined };
+    if (this.observing) return IGNORED;
     this.observing = true;
-    const acc = messageStreamAccumulator();
-    const span = this.span;
-    let written = false;
-    const write = (): void => {
-      if (written) return;
-      written = true;
-      const message = acc.result();
-      if (message) writeAttributes(span, map.messageResponseAttributes(message));
-    };
-    return {
-      onItem: (event) => {
-        acc.add(event);
-        if (event?.type === 'message_stop') {
-          write();
-          endOk(span);
-        }
-      },
-      finish: (how) => {
-        write();
-        // The SDK ends an aborted stream quietly, as if it were whole: say it was cut short.
-        if (how === 'done' && !acc.complete() && this.stream?.controller?.signal?.aborted) safely('stream.cancel', () => span.addEvent('cancelled'));
-      },
-    };
+    return new MessageStreamSink(this);
+  }
+
+  /** Whether the SDK stream's request was aborted. */
+  streamAborted(): boolean {
+    return !!this.stream?.controller?.signal?.aborted;
+  }
+}
+
+/** The sink for a second reader of a response already observed. */
+const IGNORED: StreamSink<Record<string, any>> = { onItem: () => undefined, finish: () => undefined };
+
+/**
+ * Raw stream events folded into the Message, written once. A class, not
+ * closures made per stream, so that the optimised code of the per-event path
+ * lives as long as the module (instrumentation/observe-iterator.ts).
+ */
+class MessageStreamSink implements StreamSink<Record<string, any>> {
+  private readonly acc = messageStreamAccumulator();
+  private written = false;
+
+  private readonly span: Span;
+
+  constructor(private readonly call: CallObserver) {
+    this.span = call.span;
+  }
+
+  onItem(event: Record<string, any>): void {
+    this.acc.add(event);
+    if (event?.type === 'message_stop') {
+      this.write();
+      endOk(this.span);
+    }
+  }
+
+  finish(how?: StreamEnd): void {
+    this.write();
+    // The SDK ends an aborted stream quietly, as if it were whole: say it was cut short.
+    if (how === 'done' && !this.acc.complete() && this.call.streamAborted()) safely('stream.cancel', () => this.span.addEvent('cancelled'));
+  }
+
+  private write(): void {
+    if (this.written) return;
+    this.written = true;
+    const message = this.acc.result();
+    if (message) writeAttributes(this.span, map.messageResponseAttributes(message));
   }
 }
 

@@ -34,93 +34,110 @@ const TOOL_INPUT_BLOCKS = new Set(['tool_use', 'server_tool_use', 'mcp_tool_use'
  * the SDK's own stream helper.
  */
 export function messageStreamAccumulator(): MessageAccumulator {
-  let head: Obj | undefined;
-  let usage: Obj | undefined;
-  let stopReason: unknown;
-  let stopSequence: unknown;
-  let stopped = false;
-  let errorPayload: Obj | undefined;
-  const blocks = new Map<number, BlockState>();
+  return new MessageStreamAccumulator();
+}
 
-  const blockAt = (index: unknown): BlockState | undefined => (typeof index === 'number' ? blocks.get(index) : undefined);
+/**
+ * A class, not closures made per stream, so that the optimised code of the
+ * per-event path lives as long as the module (instrumentation/observe-iterator.ts).
+ */
+class MessageStreamAccumulator implements MessageAccumulator {
+  private head: Obj | undefined;
+  private usage: Obj | undefined;
+  private stopReason: unknown;
+  private stopSequence: unknown;
+  private stopped = false;
+  private errorPayload: Obj | undefined;
+  private readonly blocks = new Map<number, BlockState>();
 
-  return {
-    add(event) {
-      if (!event || typeof event !== 'object') return;
-      switch (event.type) {
-        case 'message_start': {
-          const m = event.message ?? {};
-          const { content: _content, ...rest } = m;
-          head = rest;
-          if (m.usage && typeof m.usage === 'object') usage = { ...m.usage };
-          if (m.stop_reason != null) stopReason = m.stop_reason;
-          break;
-        }
-        case 'content_block_start': {
-          if (typeof event.index !== 'number' || !event.content_block) break;
-          const block = { ...event.content_block };
-          const state: BlockState = { block };
-          if (TOOL_INPUT_BLOCKS.has(block.type)) state.json = '';
-          blocks.set(event.index, state);
-          break;
-        }
-        case 'content_block_delta': {
-          const state = blockAt(event.index);
-          const d = event.delta;
-          if (!state || !d) break;
-          if (d.type === 'text_delta' && typeof d.text === 'string') state.block.text = (state.block.text ?? '') + d.text;
-          else if (d.type === 'input_json_delta' && typeof d.partial_json === 'string') state.json = (state.json ?? '') + d.partial_json;
-          else if (d.type === 'thinking_delta' && typeof d.thinking === 'string') state.block.thinking = (state.block.thinking ?? '') + d.thinking;
-          else if (d.type === 'signature_delta' && typeof d.signature === 'string') state.block.signature = d.signature;
-          else if (d.type === 'citations_delta' && d.citation) state.block.citations = [...(state.block.citations ?? []), d.citation];
-          break;
-        }
-        case 'message_delta': {
-          if (event.delta?.stop_reason != null) stopReason = event.delta.stop_reason;
-          if (event.delta?.stop_sequence != null) stopSequence = event.delta.stop_sequence;
-          if (event.usage && typeof event.usage === 'object') {
-            usage = { ...(usage ?? {}) };
-            for (const [k, v] of Object.entries(event.usage)) if (v != null) usage[k] = v;
-          }
-          break;
-        }
-        case 'message_stop':
-          stopped = true;
-          break;
-        case 'error':
-          errorPayload = event.error ?? event;
-          break;
+  private blockAt(index: unknown): BlockState | undefined {
+    return typeof index === 'number' ? this.blocks.get(index) : undefined;
+  }
+
+  add(event: Obj): void {
+    if (!event || typeof event !== 'object') return;
+    switch (event.type) {
+      case 'message_start': {
+        const m = event.message ?? {};
+        const { content: _content, ...rest } = m;
+        this.head = rest;
+        if (m.usage && typeof m.usage === 'object') this.usage = { ...m.usage };
+        if (m.stop_reason != null) this.stopReason = m.stop_reason;
+        break;
       }
-    },
-    result() {
-      if (!head && blocks.size === 0) return undefined;
-      const content = [...blocks.entries()]
-        .sort((a, b) => a[0] - b[0])
-        .map(([, s]) => {
-          if (s.json === undefined) return s.block;
-          // Whole JSON is parsed back to the object the SDK gives; a stream cut short keeps the text it had.
-          let input: unknown = s.json === '' ? (s.block.input ?? {}) : s.json;
-          if (s.json !== '') {
-            try {
-              input = JSON.parse(s.json);
-            } catch {
-              input = s.json;
-            }
+      case 'content_block_start': {
+        if (typeof event.index !== 'number' || !event.content_block) break;
+        const block = { ...event.content_block };
+        const state: BlockState = { block };
+        if (TOOL_INPUT_BLOCKS.has(block.type)) state.json = '';
+        this.blocks.set(event.index, state);
+        break;
+      }
+      case 'content_block_delta': {
+        const state = this.blockAt(event.index);
+        const d = event.delta;
+        if (!state || !d) break;
+        if (d.type === 'text_delta' && typeof d.text === 'string') state.block.text = (state.block.text ?? '') + d.text;
+        else if (d.type === 'input_json_delta' && typeof d.partial_json === 'string') state.json = (state.json ?? '') + d.partial_json;
+        else if (d.type === 'thinking_delta' && typeof d.thinking === 'string') state.block.thinking = (state.block.thinking ?? '') + d.thinking;
+        else if (d.type === 'signature_delta' && typeof d.signature === 'string') state.block.signature = d.signature;
+        else if (d.type === 'citations_delta' && d.citation) state.block.citations = [...(state.block.citations ?? []), d.citation];
+        break;
+      }
+      case 'message_delta': {
+        if (event.delta?.stop_reason != null) this.stopReason = event.delta.stop_reason;
+        if (event.delta?.stop_sequence != null) this.stopSequence = event.delta.stop_sequence;
+        if (event.usage && typeof event.usage === 'object') {
+          const usage: Obj = { ...(this.usage ?? {}) };
+          for (const [k, v] of Object.entries(event.usage)) if (v != null) usage[k] = v;
+          this.usage = usage;
+        }
+        break;
+      }
+      case 'message_stop':
+        this.stopped = true;
+        break;
+      case 'error':
+        this.errorPayload = event.error ?? event;
+        break;
+    }
+  }
+
+  result(): Obj | undefined {
+    const { head, usage, blocks } = this;
+    if (!head && blocks.size === 0) return undefined;
+    const content = [...blocks.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([, s]) => {
+        if (s.json === undefined) return s.block;
+        // Whole JSON is parsed back to the object the SDK gives; a stream cut short keeps the text it had.
+        let input: unknown = s.json === '' ? (s.block.input ?? {}) : s.json;
+        if (s.json !== '') {
+          try {
+            input = JSON.parse(s.json);
+          } catch {
+            input = s.json;
           }
-          return { ...s.block, input };
-        });
-      const { stop_reason: _r, stop_sequence: startSequence, usage: _u, ...rest } = head ?? { type: 'message', role: 'assistant' };
-      return {
-        ...rest,
-        content,
-        stop_reason: stopReason ?? null,
-        stop_sequence: stopSequence ?? startSequence ?? null,
-        ...(usage ? { usage } : {}),
-      };
-    },
-    complete: () => stopped,
-    error: () => errorPayload,
-  };
+        }
+        return { ...s.block, input };
+      });
+    const { stop_reason: _r, stop_sequence: startSequence, usage: _u, ...rest } = head ?? { type: 'message', role: 'assistant' };
+    return {
+      ...rest,
+      content,
+      stop_reason: this.stopReason ?? null,
+      stop_sequence: this.stopSequence ?? startSequence ?? null,
+      ...(usage ? { usage } : {}),
+    };
+  }
+
+  complete(): boolean {
+    return this.stopped;
+  }
+
+  error(): Obj | undefined {
+    return this.errorPayload;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Context, Span } from '@opentelemetry/api';
 import type { PatchContext } from '../types';
-import { isStainlessStream, rememberClientCredentials, traceApiPromise, type CallHandlers } from '../../instrumentation/stainless';
+import { isStainlessStream, rememberClientCredentials, traceApiPromise, type CallHandlers, type StreamSink } from '../../instrumentation/stainless';
 import { callInSpan } from '../../instrumentation/span-lifecycle';
 import { safely } from '../../instrumentation/safe';
 import { writeAttributes } from '../../trace/write';
@@ -73,15 +73,28 @@ function handlersFor(target: Mapping): CallHandlers<Record<string, any>> {
   return {
     isStream: (result) => !!target.accumulator && isStainlessStream(result),
     onResult: (span, result) => writeAttributes(span, target.response(result)),
-    streamObserver: (span) => {
-      const acc = target.accumulator!();
-      return {
-        onItem: (chunk) => acc.add(chunk),
-        finish: () => {
-          const assembled = acc.result();
-          if (assembled) writeAttributes(span, target.response(assembled));
-        },
-      };
-    },
+    streamObserver: (span) => new FoldingStreamSink(span, target.accumulator!(), target.response),
   };
+}
+
+/**
+ * A stream's chunks folded into the reply, written as a plain call's reply is.
+ * A class, not closures made per stream, so that the optimised code of the
+ * per-chunk path lives as long as the module (instrumentation/observe-iterator.ts).
+ */
+class FoldingStreamSink implements StreamSink<Record<string, any>> {
+  constructor(
+    private readonly span: Span,
+    private readonly acc: Accumulator<Record<string, any>>,
+    private readonly response: (result: unknown) => Record<string, unknown>,
+  ) {}
+
+  onItem(chunk: Record<string, any>): void {
+    this.acc.add(chunk);
+  }
+
+  finish(): void {
+    const assembled = this.acc.result();
+    if (assembled) writeAttributes(this.span, this.response(assembled));
+  }
 }
