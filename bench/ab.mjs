@@ -6,7 +6,7 @@
 // than the full run's spread, or to look at one kind of call alone.
 //
 //   node bench/ab.mjs [--node-version 24] [--format cjs|esm] [--kind plain|stream|plain,stream] [--rounds 60]
-//                     label=variant[:dist] ...
+//                     [--children 3] label=variant[:dist] ...
 //
 // A set-up is a variant of lib/variants.mjs (plain, ours, peer, floor) and,
 // for ours, the build to load (default dist/; build another with
@@ -16,6 +16,9 @@
 // set-ups after it is compared the same way. `--kind plain,stream` runs a
 // block of each kind per round, plain first, as the full run does (what one
 // kind leaves behind, a collection owed, lands in the next), and prints each.
+// `--children` is how many warmed-up children each set-up gets (the full
+// run's three by default; see FULL_PLAN): two set-ups of one build read as far
+// apart as their children's JIT states are.
 //
 //   node bench/ab.mjs --node-version 24 --kind stream plain=plain old=ours:.cache/dist-old new=ours floor=floor
 import { isAbsolute, resolve } from 'node:path';
@@ -33,14 +36,16 @@ const { values: args, positionals } = parseArgs({
     format: { type: 'string', default: 'cjs' },
     kind: { type: 'string', default: 'plain' },
     rounds: { type: 'string', default: '60' },
+    children: { type: 'string', default: String(FULL_PLAN.children) },
   },
 });
 const VARIANTS = new Set(Object.keys(LABELS));
 const format = /** @type {'cjs' | 'esm'} */ (args.format);
 const kinds = /** @type {('plain' | 'stream')[]} */ (args.kind.split(','));
 const rounds = Number(args.rounds);
-if (!['cjs', 'esm'].includes(format) || !kinds.every((k) => ['plain', 'stream'].includes(k)) || new Set(kinds).size !== kinds.length || !(rounds > 0) || positionals.length < 2) {
-  process.stderr.write('usage: node bench/ab.mjs [--node-version 24] [--format cjs|esm] [--kind plain|stream|plain,stream] [--rounds 60] label=variant[:dist] label=variant[:dist] ...\n');
+const children = Number(args.children);
+if (!['cjs', 'esm'].includes(format) || !kinds.every((k) => ['plain', 'stream'].includes(k)) || new Set(kinds).size !== kinds.length || !(rounds > 0) || !(Number.isInteger(children) && children > 0) || positionals.length < 2) {
+  process.stderr.write('usage: node bench/ab.mjs [--node-version 24] [--format cjs|esm] [--kind plain|stream|plain,stream] [--rounds 60] [--children 3] label=variant[:dist] label=variant[:dist] ...\n');
   process.exit(2);
 }
 const setups = positionals.map((spec) => {
@@ -51,7 +56,7 @@ const setups = positionals.map((spec) => {
 });
 const node = args['node-version'] ? nodeBinary(args['node-version']) : process.execPath;
 
-const { perCall: byKind } = await measureBlocks({ node, format, setups, kinds, rounds, ...FULL_PLAN });
+const { perCall: byKind } = await measureBlocks({ node, format, setups, kinds, rounds, ...FULL_PLAN, children });
 
 const fmt = (/** @type {number} */ x) => x.toFixed(1).padStart(8);
 const [base, ...others] = setups;

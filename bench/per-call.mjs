@@ -7,10 +7,10 @@
 // counts.
 //
 // How, and why this way:
-// - One child per set-up, all alive at once, each warmed up first (3,000 plain
-//   and 750 streamed calls), then driven in blocks (1,000 plain calls, or 100
-//   streams) over IPC: a round runs one block of each set-up, in rotated
-//   order, 90 rounds per kind. Set-ups compared are measured seconds apart,
+// - Three children per set-up, all alive at once, each warmed up first (3,000
+//   plain and 750 streamed calls), then driven in blocks (1,000 plain calls,
+//   or 100 streams) over IPC: a round runs one block of each set-up, in
+//   rotated order, on each set-up's next child, 90 rounds per kind. Set-ups compared are measured seconds apart,
 //   so the machine's drift (this 2-core VM's speed moves by a quarter over
 //   minutes) falls on both sides of a difference. Added cost per call =
 //   (traced - untraced) per call, paired within a round. A block (0.1-0.4 s)
@@ -22,6 +22,11 @@
 //   rounds on this VM, so with 30 rounds the median of what a stream adds
 //   moved by 40-60 µs between runs (Node 24), half the stream budget; the
 //   median's spread shrinks with the square root of the rounds.
+// - Three children, not one: what a warm process costs depends on what the
+//   JIT made of its warm-up, and stays so for its life. Three children of the
+//   same build in the same rounds read 67, 182 and 220 µs added per stream
+//   (Node 24, ESM app, 90 rounds): one child per set-up made a run's stream
+//   figure a draw from that spread, wider than the budget.
 // - Warm processes, the state a server spends its life in: after 300 calls V8
 //   is still compiling and the heap still growing, on helper threads whose CPU
 //   time counts (an untraced call measured 280-430 µs over the next 1,000
@@ -54,15 +59,16 @@ export async function run(ctx) {
   const blockSize = ctx.quick ? { plain: 10, stream: 3 } : FULL_PLAN.blockSize;
   const warmup = ctx.quick ? 8 : FULL_PLAN.warmup;
   const chunks = FULL_PLAN.chunks;
+  const children = ctx.quick ? 1 : FULL_PLAN.children;
   /** @type {import('./lib/table.mjs').Row[]} */
   const rows = [];
   /** @type {Record<string, unknown>} */
-  const raw = { blockSize, warmup, chunks, rounds };
+  const raw = { blockSize, warmup, chunks, rounds, children };
   const kinds = KINDS.map(([kind]) => kind);
   for (const format of /** @type {const} */ (['cjs', 'esm'])) {
     const variants = VARIANTS[format];
     const setups = variants.map((v) => ({ label: v, variant: v, dist: ctx.dist }));
-    const { perCall, spansPerCall } = await measureBlocks({ node: ctx.node, format, setups, kinds, rounds, blockSize, warmup, chunks });
+    const { perCall, spansPerCall } = await measureBlocks({ node: ctx.node, format, setups, kinds, rounds, blockSize, warmup, chunks, children });
     raw[format] = perCall;
     const name = format.toUpperCase();
     const of = (v, kind) => perCall[v][kind];
