@@ -16,9 +16,9 @@
 // set-ups after it is compared the same way. `--kind plain,stream` runs a
 // block of each kind per round, plain first, as the full run does (what one
 // kind leaves behind, a collection owed, lands in the next), and prints each.
-// `--children` is how many warmed-up children each set-up gets (the full
-// run's three by default; see FULL_PLAN): two set-ups of one build read as far
-// apart as their children's JIT states are.
+// `--children` is how many generations of children share the rounds (the
+// full run's three by default; see FULL_PLAN): two set-ups of one build read
+// as far apart as their children's JIT states are.
 //
 //   node bench/ab.mjs --node-version 24 --kind stream plain=plain old=ours:.cache/dist-old new=ours floor=floor
 import { isAbsolute, resolve } from 'node:path';

@@ -7,10 +7,11 @@
 // counts.
 //
 // How, and why this way:
-// - Three children per set-up, all alive at once, each warmed up first (3,000
+// - One child per set-up, all alive at once, each warmed up first (3,000
 //   plain and 750 streamed calls), then driven in blocks (1,000 plain calls,
 //   or 100 streams) over IPC: a round runs one block of each set-up, in
-//   rotated order, on each set-up's next child, 90 rounds per kind. Set-ups compared are measured seconds apart,
+//   rotated order, 90 rounds per kind, 30 each by three generations of
+//   children one after the other. Set-ups compared are measured seconds apart,
 //   so the machine's drift (this 2-core VM's speed moves by a quarter over
 //   minutes) falls on both sides of a difference. Added cost per call =
 //   (traced - untraced) per call, paired within a round. A block (0.1-0.4 s)
@@ -22,11 +23,11 @@
 //   rounds on this VM, so with 30 rounds the median of what a stream adds
 //   moved by 40-60 µs between runs (Node 24), half the stream budget; the
 //   median's spread shrinks with the square root of the rounds.
-// - Three children, not one: what a warm process costs depends on what the
-//   JIT made of its warm-up, and stays so for its life. Three children of the
-//   same build in the same rounds read 67, 182 and 220 µs added per stream
-//   (Node 24, ESM app, 90 rounds): one child per set-up made a run's stream
-//   figure a draw from that spread, wider than the budget.
+// - Three generations, not one: what a warm process costs depends on what
+//   the JIT made of its warm-up, and stays so for its life. Three children of
+//   the same build in the same rounds read 67, 182 and 220 µs added per
+//   stream (Node 24, ESM app, 90 rounds): one child per set-up made a run's
+//   stream figure a draw from that spread, wider than the budget.
 // - Warm processes, the state a server spends its life in: after 300 calls V8
 //   is still compiling and the heap still growing, on helper threads whose CPU
 //   time counts (an untraced call measured 280-430 µs over the next 1,000
